@@ -1,0 +1,1 @@
+"""Text preprocessing: one ``TextConfig``, executed in Python and in the TF graph."""
