@@ -1,10 +1,25 @@
-"""`lexivision train`: Train a model from an experiment config."""
+"""`lexivision train CONFIG.toml -o RUNDIR [--set section.key=value]...`"""
 
-from training.commands import not_implemented
+from __future__ import annotations
 
 
 def add_parser(subparsers, name):
-    parser = subparsers.add_parser(name, help="Train a model from an experiment config.", description="Train a model from an experiment config.")
-    parser.add_argument("args", nargs="*")
-    parser.set_defaults(run=not_implemented(name))
+    parser = subparsers.add_parser(
+        name, help="Train a model from an experiment config.",
+        description="Train a model from a TOML experiment config into a run directory.",
+    )
+    parser.add_argument("config", help="experiment config (TOML), e.g. examples/fortunes_average_embedding.toml")
+    parser.add_argument("-o", "--output", required=True, help="run directory to create or fill")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="override a config value, e.g. --set training.epochs=3 (repeatable)")
+    parser.set_defaults(run=run)
     return parser
+
+
+def run(args) -> int:
+    from training.config import load_config
+    from training.train import train
+
+    config = load_config(args.config, args.overrides)
+    train(config, args.output)
+    return 0

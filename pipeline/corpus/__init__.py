@@ -1,0 +1,1 @@
+"""Reading corpora and batch preprocessing (pure Python; TF only where shards are written)."""

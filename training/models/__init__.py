@@ -1,0 +1,50 @@
+"""Keras Functional model builders.
+
+Each builder returns a ``keras.Model`` with named inputs and outputs. Text
+builders take int ids (``[batch, length]``, 0 = padding) or, with
+``preprocessor=``, raw strings through a ``pipeline.TextPreprocessor``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "average_embedding": "training.models.average_embedding",
+    "cnn": "training.models.cnn",
+    "resnet": "training.models.resnet",
+    "rnn": "training.models.rnn",
+    "lstm": "training.models.rnn",
+    "nnlm": "training.models.nnlm",
+}
+
+__all__ = sorted([*_LAZY, "load_model"])
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'training.models' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
+
+
+# Modules that define custom layers registered with Keras; importing them lets
+# keras.models.load_model rebuild a saved model.
+CUSTOM_OBJECT_MODULES = (
+    "training.models.pooling",
+    "pipeline.text.preprocessor",
+)
+
+
+def load_model(path):
+    """``keras.models.load_model`` with lexivision's custom layers registered."""
+    import keras
+
+    for module in CUSTOM_OBJECT_MODULES:
+        importlib.import_module(module)
+    return keras.models.load_model(path)
