@@ -6,7 +6,7 @@ packages, so building a vocabulary in a batch worker stays cheap.
 >>> from vocab import Vocabulary
 >>> v = Vocabulary.build([["the", "cat", "and", "the", "dog"]], min_freq=1)
 >>> v.encode(["the", "dog", "bird"])
-[2, 4, 1]
+[2, 5, 1]
 """
 
 from vocab.counts import TokenCounts
