@@ -45,3 +45,16 @@ def test_generate_rejects_mismatched_vocabulary_and_bad_temperature():
     with pytest.raises(ValueError, match=r"`temperature` must be > 0. Received: temperature=0"):
         sample(model, VOCAB, ["a"], 3, temperature=0)
     assert isinstance(model, keras.Model)
+
+
+def test_generate_works_with_a_raw_text_model():
+    from pipeline.text.config import TextConfig
+    from pipeline.text.preprocessor import TextPreprocessor
+
+    text_model = nnlm(len(VOCAB), context_size=2, embedding_dim=2, hidden_units=2,
+                      preprocessor=TextPreprocessor(TextConfig(max_length=4), VOCAB))
+    ids_model = nnlm(len(VOCAB), context_size=2, embedding_dim=2, hidden_units=2)
+    ids_model.set_weights(text_model.get_weights())
+    got, expected = next_words(text_model, VOCAB, ["c", "a", "b"], k=6), next_words(ids_model, VOCAB, ["c", "a", "b"], k=6)
+    assert [w for w, _ in got] == [w for w, _ in expected]
+    np.testing.assert_allclose([p for _, p in got], [p for _, p in expected], rtol=1e-5)

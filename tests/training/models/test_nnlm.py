@@ -82,7 +82,7 @@ def test_nnlm_context_pairs_left_pad_and_skip_padding():
 
 
 @pytest.mark.slow
-def test_nnlm_trains_on_fortunes_and_perplexity_falls(fortunes_slice, loss_drops):
+def test_nnlm_trains_on_fortunes_and_perplexity_falls(fortunes_slice, loss_drops, round_trip):
     data = fortunes_slice
     vocab_size = len(data["vocabulary"])
     contexts, targets = context_pairs(data["ids"], context_size=2)
@@ -94,6 +94,9 @@ def test_nnlm_trains_on_fortunes_and_perplexity_falls(fortunes_slice, loss_drops
     perplexity = history.history["perplexity"]
     assert perplexity[-1] < 0.5 * perplexity[0]
     assert np.isclose(perplexity[-1], np.exp(history.history["loss"][-1]), rtol=1e-3)
+    loaded = round_trip(model, contexts[:8])  # compiled with the Perplexity metric
+    reloaded_perplexity = loaded.evaluate(contexts, targets, verbose=0, return_dict=True)["perplexity"]
+    np.testing.assert_allclose(reloaded_perplexity, np.exp(after), rtol=1e-4)
 
 
 def test_nnlm_with_preprocessor_uses_last_words_and_round_trips(fortunes_slice, round_trip):
