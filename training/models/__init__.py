@@ -3,11 +3,16 @@
 Each builder returns a ``keras.Model`` with named inputs and outputs. Text
 builders take int ids (``[batch, length]``, 0 = padding) or, with
 ``preprocessor=``, raw strings through a ``pipeline.TextPreprocessor``.
+
+A builder shadows its module of the same name (``training.models.rnn`` is
+the function); reach module contents with ``from training.models.rnn import CELLS``.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 _LAZY = {
     "average_embedding": "training.models.average_embedding",
@@ -16,9 +21,31 @@ _LAZY = {
     "rnn": "training.models.rnn",
     "lstm": "training.models.rnn",
     "nnlm": "training.models.nnlm",
+    "context_pairs": "training.models.nnlm",
+    "Perplexity": "training.models.perplexity",
+    "next_words": "training.models.generate",
+    "sample": "training.models.generate",
+    "idf_weights": "training.models.idf",
+    "load_word_vectors": "training.models.word_vectors",
 }
 
 __all__ = sorted([*_LAZY, "load_model"])
+
+
+class _Package(types.ModuleType):
+    """Keeps a builder bound when its same-named submodule is imported later.
+
+    Python (and pytest's importlib mode) set ``package.rnn = <module rnn>``
+    after importing ``training.models.rnn``; that would replace the builder.
+    """
+
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__ and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
@@ -37,6 +64,8 @@ def __dir__():
 # keras.models.load_model rebuild a saved model.
 CUSTOM_OBJECT_MODULES = (
     "training.models.pooling",
+    "training.models.sequence",
+    "training.models.perplexity",
     "pipeline.text.preprocessor",
 )
 
