@@ -48,14 +48,21 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
     return {
         "no_lower": f"([{no_lower}]+)",
         "unassigned": char_class("unassigned", engine),
-        "space": char_class("space", engine) + "+",
-        "control": char_class("control", engine) + "+",
+        # every space character but " " itself becomes " " (runs need no collapsing: tokens are split on spaces)
+        "space": char_class("space", engine, exclude=" ", ascii_only=ascii_only),
+        "control": char_class("control", engine, ascii_only=ascii_only) + "+",
         "mark": char_class("mark", engine) + "+",
         "apostrophe": "[" + APOSTROPHES + "]",
         # "don't" -> "do n't ", "He's." -> "He 's ."
         "clitic": f"({word})({clitic})({not_word})",
         # one match per token; a clitic match carries the space that the step above put after it
         "token": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|{word}+|[^ ]",
+        # The graph's form of "token": a run of plain words each followed by spaces is one match
+        # (same tokens after the split, far fewer replacements). At a word that is followed by a
+        # space no earlier alternative can match (a clitic or a number needs a non-word character
+        # before the space), so each word in the run is the token "token" would have matched.
+        "token_runs": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|(?:{word}+ +)+|{word}+|[^ ]",
+        "ascii": "[\\x00-\\x7F]*",
     }
 
 
