@@ -61,8 +61,8 @@ def learn_phrases(
 
     ``npmi(a, b) = ln(p(a b) / (p(a) p(b))) / -ln p(a b)`` in [-1, 1]; bigrams
     seen at least ``min_count`` times with ``npmi >= threshold`` are kept, best
-    first (ties by text). Bigrams with a token in ``exclude`` (stop words,
-    punctuation) are skipped. The result can go into ``TextConfig.phrases`` or
+    first (ties by text). Bigrams with a token in ``exclude`` (stop words) or
+    a token without a letter or digit (punctuation) are skipped. The result can go into ``TextConfig.phrases`` or
     a ``phrases_file`` (see :func:`save_phrases`) and merges identically in
     both executions.
 
@@ -87,6 +87,8 @@ def learn_phrases(
     scored = []
     for (a, b), n in bigrams.items():
         if n < min_count or a in skip or b in skip or " " in a + b:
+            continue
+        if not (any(c.isalnum() for c in a) and any(c.isalnum() for c in b)):
             continue
         p_ab = n / total
         if p_ab >= 1.0:
