@@ -10,7 +10,10 @@ import tensorflow_text as tf_text
 from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import patterns, replacement
 
-__all__ = ["check_exportable", "coerce_utf8", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens", "string_table"]
+__all__ = [
+    "check_exportable", "coerce_utf8", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens",
+    "string_table", "text_to_tokens",
+]
 
 _P = patterns("re2")
 _PA = patterns("re2", ascii_only=True)
@@ -19,13 +22,6 @@ _PA = patterns("re2", ascii_only=True)
 def _sub(text: tf.Tensor, step: str, ascii_only: bool = False) -> tf.Tensor:
     rewrite = replacement("token" if step == "token_runs" else step, "re2")
     return tf.strings.regex_replace(text, (_PA if ascii_only else _P)[step], rewrite)
-
-
-def _by_rows(mask: tf.Tensor, values: tf.Tensor, if_true, if_false) -> tf.Tensor:
-    """``if_true`` on the rows where ``mask`` holds, ``if_false`` on the others, rows kept in order."""
-    yes = tf.cast(tf.where(mask)[:, 0], tf.int32)
-    no = tf.cast(tf.where(tf.logical_not(mask))[:, 0], tf.int32)
-    return tf.dynamic_stitch([yes, no], [if_true(tf.gather(values, yes)), if_false(tf.gather(values, no))])
 
 
 def check_exportable(config: TextConfig) -> None:
@@ -64,11 +60,8 @@ def _normalize_unicode(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
 
 
 def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    """The graph twin of ``tokenize.normalize`` on a ``[batch]`` string tensor (ASCII rows take a fast path)."""
-    is_ascii = tf.strings.regex_full_match(text, _P["ascii"])
-    return _by_rows(
-        is_ascii, text, lambda t: _normalize_ascii(t, config), lambda t: _normalize_unicode(t, config)
-    )
+    """The graph twin of ``tokenize.normalize`` on a ``[batch]`` string tensor."""
+    return _normalize_unicode(text, config)
 
 
 def _split_default(text: tf.Tensor, ascii_only: bool) -> tf.RaggedTensor:
@@ -79,18 +72,28 @@ def _split_default(text: tf.Tensor, ascii_only: bool) -> tf.RaggedTensor:
     return tf.strings.split(text)
 
 
-def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
-    """[batch] normalised strings -> [batch, (tokens)] ragged strings (ASCII rows take a fast path)."""
+def split_tokens(text: tf.Tensor, config: TextConfig, ascii_only: bool = False) -> tf.RaggedTensor:
+    """[batch] normalised strings -> [batch, (tokens)] ragged strings."""
     check_exportable(config)
     if config.tokenizer == "whitespace":
         return tf.strings.split(text)
-    is_ascii = tf.strings.regex_full_match(text, _P["ascii"])
-    yes = tf.cast(tf.where(is_ascii)[:, 0], tf.int32)
-    no = tf.cast(tf.where(tf.logical_not(is_ascii))[:, 0], tf.int32)
-    tokens = tf.concat(
-        [_split_default(tf.gather(text, yes), True), _split_default(tf.gather(text, no), False)], axis=0
+    return _split_default(text, ascii_only)
+
+
+def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
+    """Normalise and split a ``[batch]`` of raw strings.
+
+    A batch of ASCII-only texts takes a fast path that is exact: ASCII is
+    valid UTF-8 and unchanged by NFKC/NFD, and every class clipped to ASCII
+    matches on ASCII what the full class matches.
+    """
+    check_exportable(config)
+    all_ascii = tf.reduce_all(tf.strings.regex_full_match(text, _P["ascii"]))
+    return tf.cond(
+        all_ascii,
+        lambda: split_tokens(_normalize_ascii(text, config), config, ascii_only=True),
+        lambda: split_tokens(_normalize_unicode(text, config), config),
     )
-    return tf.gather(tokens, tf.argsort(tf.concat([yes, no], axis=0)))
 
 
 def string_table(mapping: Mapping[str, str | int], default) -> tf.lookup.StaticHashTable:

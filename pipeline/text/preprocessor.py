@@ -130,7 +130,7 @@ class TextPreprocessor(keras.layers.Layer):
         if inputs.shape.rank == 2:
             inputs = tf.squeeze(inputs, axis=-1)
         config = self.config
-        tokens = graph.split_tokens(graph.normalize(inputs, config), config)
+        tokens = graph.text_to_tokens(inputs, config)
         if self._phrase_table is not None:
             tokens = graph.merge_phrases(tokens, self._phrase_table, sorted({len(p) for p in self._phrases}))
         if self._lemma_table is not None:
