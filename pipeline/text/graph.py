@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import tensorflow as tf
 import tensorflow_text as tf_text
 
-from pipeline.text.config import TextConfig
+from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import patterns, replacement
 
+__all__ = [
+    "check_exportable", "coerce_utf8", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens",
+    "string_table", "text_to_tokens",
+]
+
 _P = patterns("re2")
+_PA = patterns("re2", ascii_only=True)
 
 
-def _sub(text: tf.Tensor, step: str) -> tf.Tensor:
-    return tf.strings.regex_replace(text, _P[step], replacement(step, "re2"))
+def _sub(text: tf.Tensor, step: str, ascii_only: bool = False) -> tf.Tensor:
+    rewrite = replacement("token" if step == "token_runs" else step, "re2")
+    return tf.strings.regex_replace(text, (_PA if ascii_only else _P)[step], rewrite)
+
+
+def check_exportable(config: TextConfig) -> None:
+    """Raise ``ConfigError`` (with the reason) for settings the graph cannot reproduce."""
+    if config.tokenizer == "spacy":
+        raise ConfigError(
+            "text.tokenizer='spacy' runs spaCy's Python tokenizer and cannot run inside a TensorFlow graph; "
+            "use tokenizer='default' (same clitic rules, tested for parity) for models that take raw text, "
+            "and keep 'spacy' for batch analysis with pipeline.tokenize"
+        )
 
 
 def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
@@ -22,8 +41,14 @@ def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
     )
 
 
-def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    text = coerce_utf8(text)
+def _normalize_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    # ASCII text is valid UTF-8, unchanged by NFKC/NFD, and the classes clipped to ASCII match the same.
+    text = _sub(_sub(text, "space", True), "control", True)
+    return tf.strings.lower(text) if config.lowercase else text
+
+
+def _normalize_unicode(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    text = _sub(coerce_utf8(text), "unassigned")
     if config.normalization == "nfkc":
         text = tf_text.normalize_utf8(text, "NFKC")
     text = _sub(_sub(text, "space"), "control")
@@ -34,14 +59,95 @@ def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return text
 
 
-def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
-    """[batch] normalised strings -> [batch, (tokens)] ragged strings."""
-    if config.tokenizer == "spacy":
-        raise ValueError(
-            "text.tokenizer='spacy' runs in Python only and cannot be exported in a graph; "
-            "use tokenizer='default' for models that take raw text"
-        )
-    if config.tokenizer == "default":
-        text = _sub(" " + text + " ", "apostrophe")
-        text = _sub(_sub(text, "clitic"), "token")
+def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """The graph twin of ``tokenize.normalize`` on a ``[batch]`` string tensor."""
+    return _normalize_unicode(text, config)
+
+
+def _split_default(text: tf.Tensor, ascii_only: bool) -> tf.RaggedTensor:
+    text = " " + text + " "
+    if not ascii_only:  # ASCII text has no typographic apostrophe
+        text = _sub(text, "apostrophe")
+    text = _sub(_sub(text, "clitic", ascii_only), "token_runs", ascii_only)
     return tf.strings.split(text)
+
+
+def split_tokens(text: tf.Tensor, config: TextConfig, ascii_only: bool = False) -> tf.RaggedTensor:
+    """[batch] normalised strings -> [batch, (tokens)] ragged strings."""
+    check_exportable(config)
+    if config.tokenizer == "whitespace":
+        return tf.strings.split(text)
+    return _split_default(text, ascii_only)
+
+
+def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
+    """Normalise and split a ``[batch]`` of raw strings.
+
+    A batch of ASCII-only texts takes a fast path that is exact: ASCII is
+    valid UTF-8 and unchanged by NFKC/NFD, and every class clipped to ASCII
+    matches on ASCII what the full class matches.
+    """
+    check_exportable(config)
+    all_ascii = tf.reduce_all(tf.strings.regex_full_match(text, _P["ascii"]))
+    return tf.cond(
+        all_ascii,
+        lambda: split_tokens(_normalize_ascii(text, config), config, ascii_only=True),
+        lambda: split_tokens(_normalize_unicode(text, config), config),
+    )
+
+
+def string_table(mapping: Mapping[str, str | int], default) -> tf.lookup.StaticHashTable:
+    """A static ``tf.lookup`` table from a Python mapping (string keys)."""
+    keys = list(mapping)
+    values = [mapping[k] for k in keys]
+    dtype = tf.string if isinstance(default, str) else tf.int64
+    return tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(tf.constant(keys, tf.string), tf.constant(values, dtype)),
+        default_value=default,
+    )
+
+
+def lookup_or_keep(tokens: tf.RaggedTensor, table: tf.lookup.StaticHashTable) -> tf.RaggedTensor:
+    """Replace each token found in a string table by its value (lemmas)."""
+    flat = tokens.flat_values
+    found = table.lookup(flat)
+    return tokens.with_flat_values(tf.where(tf.equal(found, ""), flat, found))
+
+
+def merge_phrases(tokens: tf.RaggedTensor, table: tf.lookup.StaticHashTable, lengths: Sequence[int]) -> tf.RaggedTensor:
+    """Greedy, left-to-right, longest-first phrase merge; the graph twin of ``PhraseMerger.merge``.
+
+    ``table`` maps a phrase (its tokens joined by a space) to its length. For
+    every position the longest phrase starting there is found with n-grams;
+    the greedy choice of starts is the path ``0 -> i + max(1, best[i]) -> ...``
+    through the whole batch (a phrase never crosses a row end), found exactly
+    by pointer doubling in ``log2(tokens)`` vectorised steps.
+    """
+    flat = tokens.flat_values
+    n = tf.size(flat, out_type=tf.int64)
+    token_starts = tokens.row_starts()
+    best = tf.zeros([n], tf.int64)
+    for length in sorted(set(lengths)):  # ascending: a longer match overwrites a shorter one
+        grams = tf.strings.ngrams(tokens, length, separator=" ")
+        rows = grams.value_rowids()
+        local = tf.range(tf.size(grams.flat_values, out_type=tf.int64)) - tf.gather(grams.row_starts(), rows)
+        pos = tf.gather(token_starts, rows) + local
+        hit = tf.equal(table.lookup(grams.flat_values), length)
+        best = tf.tensor_scatter_nd_max(
+            best, tf.expand_dims(tf.boolean_mask(pos, hit), 1), tf.fill([tf.reduce_sum(tf.cast(hit, tf.int32))], tf.constant(length, tf.int64))
+        )
+    # jump[i]: the next token start after a start at i; node n is the end of the batch
+    jump = tf.concat([tf.range(n) + tf.maximum(best, 1), [n]], axis=0)
+    on = tf.concat([tf.ones([1], tf.int64), tf.zeros([n], tf.int64)], axis=0)
+
+    def step(on, jump):
+        reached = tf.expand_dims(tf.boolean_mask(jump, tf.cast(on, tf.bool)), 1)
+        on = tf.tensor_scatter_nd_max(on, reached, tf.ones_like(reached[:, 0]))
+        return on, tf.gather(jump, jump)
+
+    on, _ = tf.while_loop(lambda on, jump: jump[0] < n, step, (on, jump))
+    is_start = on[:-1]
+    segment = tf.cumsum(is_start) - 1
+    merged = tf.strings.unsorted_segment_join(flat, segment, tf.reduce_sum(is_start), separator=" ")
+    counts = tf.reduce_sum(tokens.with_flat_values(is_start), axis=1)
+    return tf.RaggedTensor.from_row_lengths(merged, counts, validate=False)

@@ -14,30 +14,55 @@ from __future__ import annotations
 
 import functools
 
-from pipeline.text.charclasses import char_class
+from pipeline.text.charclasses import _escape, char_class
 
 # English clitics kept as tokens of their own (spaCy's tokenizer exceptions, lowercase and uppercase).
 CLITICS = ("'s", "'S", "'re", "'RE", "'ve", "'VE", "'ll", "'LL", "'d", "'D", "'m", "'M", "n't", "N'T")
 APOSTROPHES = "\u2019"  # right single quotation mark, the typographic apostrophe
 
+# Characters that Python (Unicode 14) lowercases and TensorFlow's ``tf.strings.lower`` (older ICU
+# case tables) leaves alone: Glagolitic, Latin and Vithkuqi capitals added in Unicode 14. Both
+# executions leave them unchanged. tests/pipeline/text/test_graph.py recomputes this list
+# from the installed TensorFlow over every code point.
+GRAPH_NO_LOWER = (
+    (0x2C2F, 0x2C2F), (0xA7C0, 0xA7C0), (0xA7D0, 0xA7D0), (0xA7D6, 0xA7D6), (0xA7D8, 0xA7D8),
+    (0x10570, 0x1057A), (0x1057C, 0x1058A), (0x1058C, 0x10592), (0x10594, 0x10595),
+)
+
 
 @functools.lru_cache(maxsize=None)
-def patterns(engine: str) -> dict[str, str]:
-    """The regexes for ``engine`` ("python" or "re2"), keyed by step name."""
-    word = char_class("word", engine)
-    not_word = char_class("word", engine, negate=True)
-    digit = char_class("digit", engine)
-    cjk = char_class("cjk", engine)
+def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
+    """The regexes for ``engine`` ("python" or "re2"), keyed by step name.
+
+    ``ascii_only`` gives patterns for ASCII-only text (the classes clipped to
+    ASCII), which match exactly what the full patterns match on such text.
+    """
+    word = char_class("word", engine, ascii_only=ascii_only)
+    not_word = char_class("word", engine, negate=True, ascii_only=ascii_only)
+    digit = char_class("digit", engine, ascii_only=ascii_only)
+    cjk = "[^\\x00-\\x7F]" if ascii_only else char_class("cjk", engine)
     clitic = "|".join(CLITICS)
+    no_lower = "".join(
+        _escape(a, engine) if a == b else f"{_escape(a, engine)}-{_escape(b, engine)}" for a, b in GRAPH_NO_LOWER
+    )
     return {
-        "space": char_class("space", engine) + "+",
-        "control": char_class("control", engine) + "+",
+        "no_lower": f"([{no_lower}]+)",
+        "unassigned": char_class("unassigned", engine),
+        # every space character but " " itself becomes " " (runs need no collapsing: tokens are split on spaces)
+        "space": char_class("space", engine, exclude=" ", ascii_only=ascii_only),
+        "control": char_class("control", engine, ascii_only=ascii_only) + "+",
         "mark": char_class("mark", engine) + "+",
         "apostrophe": "[" + APOSTROPHES + "]",
         # "don't" -> "do n't ", "He's." -> "He 's ."
         "clitic": f"({word})({clitic})({not_word})",
         # one match per token; a clitic match carries the space that the step above put after it
         "token": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|{word}+|[^ ]",
+        # The graph's form of "token": a run of plain words each followed by spaces is one match
+        # (same tokens after the split, far fewer replacements). At a word that is followed by a
+        # space no earlier alternative can match (a clitic or a number needs a non-word character
+        # before the space), so each word in the run is the token "token" would have matched.
+        "token_runs": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|(?:{word}+ +)+|{word}+|[^ ]",
+        "ascii": "[\\x00-\\x7F]*",
     }
 
 
@@ -45,6 +70,7 @@ def replacement(step: str, engine: str) -> str:
     """The rewrite string of a replacement step in ``engine``'s syntax."""
     whole = r"\0" if engine == "re2" else r"\g<0>"
     return {
+        "unassigned": "\ufffd",
         "space": " ",
         "control": "",
         "mark": "",
