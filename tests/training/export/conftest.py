@@ -1,4 +1,4 @@
-"""Tiny run directories of every exportable kind, written the way `lexivision train` writes them."""
+"""Tiny run directories of every exportable kind, written the way `lexivision train` writes them, and their exports."""
 
 from __future__ import annotations
 
@@ -68,3 +68,65 @@ def write_lm_run(path: Path, *, context_size: int = 3, top_k: int = 4, seed: int
     outputs = keras.layers.Dense(len(vocabulary), activation="softmax", name="next_word")(x)
     keras.Model(ids, outputs).save(path / "model.keras")
     return path
+
+
+# Fixtures: one run and one verified export per kind, built once per session --------------
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def text_run(tmp_path_factory) -> Path:
+    return write_text_run(tmp_path_factory.mktemp("runs") / "text")
+
+
+@pytest.fixture(scope="session")
+def image_run(tmp_path_factory) -> Path:
+    return write_image_run(tmp_path_factory.mktemp("runs") / "image")
+
+
+@pytest.fixture(scope="session")
+def lm_run(tmp_path_factory) -> Path:
+    return write_lm_run(tmp_path_factory.mktemp("runs") / "lm")
+
+
+@pytest.fixture(scope="session")
+def export_base(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(scope="session")
+def text_export(text_run, export_base) -> Path:
+    from training.export import export_saved_model
+
+    return export_saved_model(text_run, export_base / "text", samples=["the the a", "cat sat"])
+
+
+@pytest.fixture(scope="session")
+def image_export(image_run, export_base) -> Path:
+    from training.export import export_saved_model
+
+    return export_saved_model(image_run, export_base / "image")
+
+
+@pytest.fixture(scope="session")
+def lm_export(lm_run, export_base) -> Path:
+    from training.export import export_saved_model
+
+    return export_saved_model(lm_run, export_base / "lm")
+
+
+@pytest.fixture(scope="session")
+def load_signature():
+    """Load an export's signature once per (export, name)."""
+    import tensorflow as tf
+    import tensorflow_text  # noqa: F401
+
+    cache = {}
+
+    def load(export_dir: Path, name: str = "serving_default"):
+        if export_dir not in cache:
+            cache[export_dir] = tf.saved_model.load(str(export_dir))
+        return cache[export_dir].signatures[name]
+
+    return load
