@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from training.errors import UserError
 from training.export.layout import next_version, version_folder, write_models_config
 from training.export.run_kind import detect_run_kind
 from training.export.verify import REPORT_FILE, ExportVerificationError, verify_export, write_reference
@@ -43,7 +44,12 @@ def export_saved_model(
     kind = detect_run_kind(run_dir)
     requests = kind.warmup_requests(samples)
     with version_folder(model_base, version) as (tmp, target):
-        kind.build_archive().write_out(str(tmp), verbose=False)
+        try:  # tracing happens here: a text config that runs in Python only (tokenizer='spacy') fails
+            kind.build_archive().write_out(str(tmp), verbose=False)
+        except ValueError as err:
+            lines = [line.strip() for line in str(err).splitlines() if line.strip()] or ["ValueError"]
+            reason = lines[1] if lines[0].startswith("Exception encountered") and len(lines) > 1 else lines[0]
+            raise UserError(f"{run_dir}: cannot export this run: {_plain(reason)}") from None
         write_warmup_requests(tmp, model_base.name, requests)
         write_reference(tmp, kind, requests)
         report = verify_export(tmp)
@@ -52,3 +58,10 @@ def export_saved_model(
     write_models_config(model_base.resolve().parent, serving_root)
     return target
 
+
+
+def _plain(text: str) -> str:
+    """Drop the terminal colour codes Keras puts around layer error messages."""
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -136,6 +136,16 @@ class ImageClassifier(RunKind):
         return archive
 
     def warmup_requests(self, samples: Sequence[bytes] = ()) -> list[Request]:
+        import tensorflow as tf
+
+        for i, sample in enumerate(samples):
+            try:
+                self._decode(tf.constant([bytes(sample)]))
+            except tf.errors.InvalidArgumentError:
+                raise UserError(
+                    f"warmup sample {i + 1}: not a JPEG, PNG, GIF or BMP image; a failing warmup request "
+                    "would stop TF Serving from loading the model, so pass only valid images"
+                ) from None
         images = [*synthetic_images(*self.shape[:2]), *samples]
         requests = [("serving_default", {"image_bytes": np.array([b], dtype=object)}) for b in images]
         requests.append(("serving_default", {"image_bytes": np.array(images, dtype=object)}))

@@ -92,3 +92,12 @@ def test_image_classifier_config_errors(tmp_path, image_run):
     (run / "image_config.json").write_text("{height")
     with pytest.raises(UserError, match=r"image_config.json: not valid JSON"):
         detect_run_kind(run)
+
+
+def test_image_classifier_rejects_a_corrupt_warmup_sample(image_run, tmp_path):
+    from training.errors import UserError
+    from training.export import export_saved_model
+
+    with pytest.raises(UserError, match=r"warmup sample 2: not a JPEG, PNG, GIF or BMP image"):
+        export_saved_model(image_run, tmp_path / "image", samples=[synthetic_images(8, 6)[0], b"GIF89a broken"])
+    assert not (tmp_path / "image").exists()

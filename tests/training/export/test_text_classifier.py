@@ -82,3 +82,18 @@ def test_text_classifier_run_dir_errors(tmp_path, text_run):
         detect_run_kind(run)
     with pytest.raises(UserError, match=r"no image_config.json, lm_config.json or text_config.json"):
         detect_run_kind(tmp_path)
+
+
+def test_text_classifier_python_only_config_is_refused(tmp_path, text_run):
+    import shutil
+
+    from training.errors import UserError
+    from training.export import export_saved_model
+
+    run = tmp_path / "run"
+    shutil.copytree(text_run, run)
+    config = json.loads((run / "text_config.json").read_text())
+    (run / "text_config.json").write_text(json.dumps({**config, "tokenizer": "spacy"}))
+    with pytest.raises(UserError, match=r"cannot export this run: text.tokenizer='spacy' runs in Python only"):
+        export_saved_model(run, tmp_path / "exports" / "text")
+    assert list((tmp_path / "exports" / "text").iterdir()) == []
