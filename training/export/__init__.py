@@ -59,7 +59,6 @@ def export_saved_model(
     return target
 
 
-
 def _plain(text: str) -> str:
     """Drop the terminal colour codes Keras puts around layer error messages."""
     import re
