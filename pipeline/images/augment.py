@@ -4,8 +4,8 @@ One object, two executions:
 
 * in ``tf.data`` on the CPU: ``aug.map_dataset(dataset)`` after ``.batch()``;
   every batch gets its own seed from ``tf.data.Dataset.random(seed)`` (new
-  numbers each epoch, the same numbers for the same seed), and the per-image
-  work runs as one XLA-compiled function per batch;
+  numbers each epoch, the same numbers for the same seed), and the one
+  resampling pass per batch runs as an XLA-compiled gather;
 * inside a model (on the GPU if there is one): ``aug`` is a Keras layer, active
   only when ``training=True``, seeded by a ``keras.random.SeedGenerator``.
 
@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import random
 
 import keras
@@ -65,6 +66,17 @@ def augmentation(policy: str | list = "standard", seed: int | None = None, **kwa
     return Augmentation(ops, seed=seed, **kwargs)
 
 
+@functools.lru_cache(maxsize=None)
+def _xla_warp(fill_mode: str, interpolation: str):
+    """The gather-based warp, XLA-compiled (one per fill mode and interpolation, shared)."""
+
+    def warp(images, matrices, output_shape, fill_value):
+        return affine.warp(images, matrices, output_shape, fill_mode=fill_mode, fill_value=fill_value,
+                           interpolation=interpolation, kernel="xla")
+
+    return tf.function(warp, jit_compile=True, reduce_retracing=True)
+
+
 def _to_int_labels(labels, num_classes):
     if labels.dtype.is_floating and labels.shape.rank == 2:
         return tf.cast(labels, tf.float32)
@@ -101,7 +113,6 @@ class Augmentation(keras.layers.Layer):
         self.kernel = kernel
         self.num_classes = num_classes
         self.seed_generator = keras.random.SeedGenerator(self.seed)
-        self._jitted = tf.function(self._augment_images, jit_compile=True, reduce_retracing=True)
         self._batch_ops = [op for op in self.ops if op.kind == "batch"]
         self.built = True
 
@@ -125,8 +136,11 @@ class Augmentation(keras.layers.Layer):
 
         def flush(x, matrix):
             if matrix is not None:
-                x = affine.warp(x, matrix, out_size, fill_mode=self.fill_mode, interpolation=self.interpolation,
-                                kernel=kernel, fill_value=low)
+                if kernel == "xla":
+                    x = _xla_warp(self.fill_mode, self.interpolation)(x, matrix, tuple(out_size), low)
+                else:
+                    x = affine.warp(x, matrix, out_size, fill_mode=self.fill_mode, interpolation=self.interpolation,
+                                    kernel=kernel, fill_value=low)
             return tf.cast(x, tf.float32)
 
         for i, op in enumerate(self.ops):
@@ -170,8 +184,7 @@ class Augmentation(keras.layers.Layer):
         if not self.ops:
             out = images
         else:
-            fn = self._jitted if kernel == "xla" else self._augment_images
-            x = fn(images, seed, kernel=kernel)
+            x = self._augment_images(images, seed, kernel=kernel)
             if self._batch_ops:
                 if labels is None:
                     raise ValueError("MixUp/CutMix mix labels too: pass (images, labels) batches")

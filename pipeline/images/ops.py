@@ -244,7 +244,8 @@ class RandAugment(Op):
 
     Ops: identity, rotate, shear x/y, translate x/y (fused into the affine
     transform), brightness, contrast, saturation, solarize, posterize,
-    autocontrast; the chosen ops are applied in that fixed order.
+    autocontrast; the chosen ops are applied in that fixed order, and every op
+    scales with ``magnitude`` (0 leaves the image unchanged).
     """
 
     num_ops: int = 2
@@ -291,14 +292,18 @@ class RandAugment(Op):
             gray = tf.reduce_sum(x * tf.constant([0.2989, 0.5870, 0.1140]), axis=-1, keepdims=True)
             x = x * f + gray * (1.0 - f)
         high = low + span
-        threshold = b(tf.where(on["solarize"], high - span * self.magnitude, high + 1.0))
+        # magnitude 0 is the identity for every op: solarize above the range, posterize at 8 bits,
+        # autocontrast blended in with weight magnitude
+        threshold = b(tf.where(on["solarize"], high + span * (1e-3 - self.magnitude), high + 1.0))
         x = tf.where(x >= threshold, high + low - x, x)
-        step = span / (2.0 ** round(8 - 4 * self.magnitude)) * (256.0 / 255.0)
-        x = tf.where(b(on["posterize"]), low + tf.floor((x - low) / step) * step, x)
+        bits = round(8 - 4 * self.magnitude)
+        if bits < 8:
+            step = span / (2.0**bits) * (256.0 / 255.0)
+            x = tf.where(b(on["posterize"]), low + tf.floor((x - low) / step) * step, x)
         lo = tf.reduce_min(x, axis=(1, 2), keepdims=True)
         hi = tf.reduce_max(x, axis=(1, 2), keepdims=True)
         stretched = low + (x - lo) * span / tf.maximum(hi - lo, 1e-6)
-        return tf.where(b(on["autocontrast"]), stretched, x)
+        return tf.where(b(on["autocontrast"]), x + self.magnitude * (stretched - x), x)
 
 
 # Batch level ----------------------------------------------------------------------------
