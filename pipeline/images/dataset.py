@@ -172,11 +172,11 @@ def image_dataset(source: str | os.PathLike, image_size: tuple[int, int] | None 
             return ds.map(load, num_parallel_calls=tf.data.AUTOTUNE), len(indices)
 
     train, n_train = make(train_idx)
+    if n_train == 0:
+        raise ValueError(f"{source}: no usable images ({len(skipped)} skipped); see the log for each file's reason")
     train = _finish(train, batch_size, cache, shuffle, seed, n_train, augment, True)
     validation, n_val = None, 0
     if len(val_idx):
         validation, n_val = make(val_idx)
         validation = _finish(validation, batch_size, cache, False, seed, n_val, augment, False)
-    if n_train == 0:
-        raise ValueError(f"{source}: no usable images ({len(skipped)} skipped); see the log for each file's reason")
     return ImageData(train, validation, list(names), n_train, n_val, skipped)
