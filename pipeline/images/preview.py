@@ -4,7 +4,7 @@
 >>> from pipeline.images.augment import augmentation
 >>> images = [np.full((10, 12, 3), 200, np.uint8), np.zeros((6, 6, 1), np.uint8)]
 >>> preview_grid(images, augmentation("light", seed=0), variants=3, size=16).shape
-(38, 70, 3)
+(38, 74, 3)
 """
 
 from __future__ import annotations
