@@ -4,24 +4,23 @@ Each builder returns a ``keras.Model`` with named inputs and outputs. Text
 builders take int ids (``[batch, length]``, 0 = padding) or, with
 ``preprocessor=``, raw strings through a ``pipeline.TextPreprocessor``.
 
-A builder shadows its module of the same name (``training.models.rnn`` is
-the function); reach module contents with ``from training.models.rnn import CELLS``.
+Builder modules are named for what they hold (``recurrent.py`` holds ``rnn``
+and ``lstm``), never after a builder, so ``training.models.rnn`` is always the
+function.
 """
 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 
 _LAZY = {
-    "average_embedding": "training.models.average_embedding",
-    "cnn": "training.models.cnn",
-    "resnet": "training.models.resnet",
-    "rnn": "training.models.rnn",
-    "lstm": "training.models.rnn",
-    "nnlm": "training.models.nnlm",
-    "context_pairs": "training.models.nnlm",
+    "average_embedding": "training.models.averaged_embeddings",
+    "cnn": "training.models.convolutional",
+    "resnet": "training.models.residual",
+    "rnn": "training.models.recurrent",
+    "lstm": "training.models.recurrent",
+    "nnlm": "training.models.neural_lm",
+    "context_pairs": "training.models.neural_lm",
     "Perplexity": "training.models.perplexity",
     "next_words": "training.models.generate",
     "sample": "training.models.generate",
@@ -30,22 +29,6 @@ _LAZY = {
 }
 
 __all__ = sorted([*_LAZY, "load_model"])
-
-
-class _Package(types.ModuleType):
-    """Keeps a builder bound when its same-named submodule is imported later.
-
-    Python (and pytest's importlib mode) set ``package.rnn = <module rnn>``
-    after importing ``training.models.rnn``; that would replace the builder.
-    """
-
-    def __setattr__(self, name, value):
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__ and hasattr(value, name):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):

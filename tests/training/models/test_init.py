@@ -4,13 +4,14 @@ import training.models as models
 
 
 def test_init_builders_stay_functions_after_their_modules_are_imported():
+    for module in ("averaged_embeddings", "convolutional", "residual", "recurrent", "neural_lm"):
+        importlib.import_module(f"training.models.{module}")
     for name in ("average_embedding", "cnn", "resnet", "rnn", "nnlm"):
-        importlib.import_module(f"training.models.{name}")
         assert callable(getattr(models, name)), name
         assert getattr(models, name).__name__ == name
     from training.models import lstm, rnn
 
-    assert rnn.__module__ == lstm.__module__ == "training.models.rnn"
+    assert rnn.__module__ == lstm.__module__ == "training.models.recurrent"
 
 
 def test_init_public_names_resolve_and_custom_modules_import():

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from training.models import lstm, rnn
-from training.models.rnn import CELLS, CUDNN_SETTINGS, REPRESENTATIONS
+from training.models.recurrent import CELLS, CUDNN_SETTINGS, REPRESENTATIONS
 
 
 def _sigmoid(z):
