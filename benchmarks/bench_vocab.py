@@ -160,25 +160,32 @@ def best_times(runs: dict, repeats: int) -> tuple[dict[str, float], dict[str, fl
     return wall, cpu, results
 
 
-def _rss_mib(who=resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) / 1024
 
 
 def measure_memory(name: str, min_words: int) -> None:
-    """Subprocess body: load, run ``name`` once, print the peak RSS growth as JSON."""
+    """Subprocess body: load the data, reset the peak RSS, run ``name`` once, print
+    the growth of the peak RSS over the RSS before the run (and, for the pool, the
+    largest worker's peak over that same level; forked workers start with the
+    parent's pages) as JSON."""
     global _DOCS
     _DOCS = docs = load_docs(min_words)
-    import keras  # noqa: F401  (imports before the baseline, for every contender alike)
-    import sklearn.feature_extraction.text  # noqa: F401
-
     keras_inputs = prepare_keras(docs) if "keras" in name else (None, None)
     fn = contenders(docs, keras_inputs)[name]
     gc.collect()
-    with open("/proc/self/status") as f:
-        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+    with open("/proc/self/clear_refs", "w") as f:  # resets VmHWM (peak RSS) to the current RSS
+        f.write("5")
+    before = _status_mib("VmRSS")
     fn()
-    peak = max(_rss_mib(), _rss_mib(resource.RUSAGE_CHILDREN))
-    print(json.dumps({"name": name, "peak_growth_mib": peak - rss, "baseline_mib": rss}))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({
+        "name": name,
+        "peak_growth_mib": _status_mib("VmHWM") - before,
+        "worker_peak_growth_mib": max(0.0, workers - before) if workers else None,
+        "before_mib": before,
+    }))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--min-words", type=int, default=4_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-time", action="store_true", help="only measure peak memory")
     parser.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_of:
@@ -197,10 +205,27 @@ def main(argv: list[str] | None = None) -> None:
     words = sum(map(len, docs))
     print(f"{len(docs):,} documents, {words:,} words, cpu_count={os.cpu_count()}, "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
-    keras_inputs = prepare_keras(docs)
-    runs = contenders(docs, keras_inputs)
-    times, cpu, vocabularies = best_times(runs, args.repeats)
-    print(f"best of {args.repeats} rounds (wall s, CPU s incl. worker processes and TF threads), "
+    if not args.no_time:
+        report_times(contenders(docs, prepare_keras(docs)), args.repeats, words)
+    runs = contenders(docs, (None, None))
+    if not args.no_memory:
+        print("peak RSS growth while building (fresh subprocess each; data loaded before):")
+        for name in runs:
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.bench_vocab", "--min-words", str(args.min_words),
+                 "--memory-of", name],
+                check=True, capture_output=True, text=True,
+            ).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            extra = ""
+            if "count_parallel" in name and result["worker_peak_growth_mib"] is not None:
+                extra = f"  (largest worker: {result['worker_peak_growth_mib']:.1f} MiB)"
+            print(f"  {name:40s} {result['peak_growth_mib']:7.1f} MiB{extra}", flush=True)
+
+
+def report_times(runs: dict, repeats: int, words: int) -> None:
+    times, cpu, vocabularies = best_times(runs, repeats)
+    print(f"best of {repeats} rounds (wall s, CPU s incl. worker processes and TF threads), "
           f"load average now {os.getloadavg()[0]:.2f}:")
     for name in runs:
         print(f"  {name:40s} wall {times[name]:6.2f} s  cpu {cpu[name]:6.2f} s  "
@@ -217,17 +242,6 @@ def main(argv: list[str] | None = None) -> None:
                   f"cpu {cpu[peer] / cpu[ours]:5.2f}x")
     one, two = times["lexivision count_parallel workers=1"], times["lexivision count_parallel workers=2"]
     print(f"  count_parallel wall-time speed-up, 2 workers vs 1: {one / two:5.2f}x")
-
-    if not args.no_memory:
-        print("peak memory growth over the loaded data (fresh subprocess each):")
-        for name in runs:
-            out = subprocess.run(
-                [sys.executable, "-m", "benchmarks.bench_vocab", "--min-words", str(args.min_words),
-                 "--memory-of", name],
-                check=True, capture_output=True, text=True,
-            ).stdout
-            result = json.loads(out.strip().splitlines()[-1])
-            print(f"  {name:40s} {result['peak_growth_mib']:7.1f} MiB")
 
 
 if __name__ == "__main__":
