@@ -10,14 +10,18 @@ Id layout (the Keras ``StringLookup`` / ``TextVectorization`` convention)::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from vocab._atomic import write_text_atomic
+from vocab._farmhash import hash_bucket
 from vocab.counts import TokenCounts
 from vocab.stop_words import load_stop_words
+
+__all__ = ["MASK_TOKEN", "OOV_TOKEN", "Vocabulary", "VocabularyError", "sidecar_path"]
 
 MASK_TOKEN = ""
 OOV_TOKEN = "[UNK]"
@@ -53,6 +57,12 @@ def _check_token(token: str, where: str) -> None:
         raise VocabularyError(f"{where}: token {token!r} contains a newline; a vocabulary file holds one token per line")
     if token == OOV_TOKEN:
         raise VocabularyError(f"{where}: token {OOV_TOKEN!r} is reserved for out-of-vocabulary ids")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _hash_bucket(token: str, num_buckets: int) -> int:
+    """Cached: the pure-Python FarmHash costs microseconds, and OOV words repeat."""
+    return hash_bucket(token, num_buckets)
 
 
 def _check_num_oov_indices(num_oov_indices: int) -> None:
@@ -114,6 +124,7 @@ class Vocabulary:
         self.doc_freq = dict(doc_freq or {})
         self.num_docs = num_docs
         self.settings = dict(settings or {})
+        self._table: list[str] | None = None  # id -> token, built on first decode
         entries = self._specials + self._terms
         first = 1 + num_oov_indices
         self._index: dict[str, int] = dict(zip(entries, range(first, first + len(entries))))
@@ -223,9 +234,7 @@ class Vocabulary:
         """The OOV id of a token not in the vocabulary (Keras' hashing when several buckets)."""
         if self.num_oov_indices == 1:
             return 1
-        from vocab._farmhash import fingerprint64
-
-        return 1 + fingerprint64(token.encode("utf-8")) % self.num_oov_indices
+        return 1 + _hash_bucket(token, self.num_oov_indices)
 
     def token_id(self, token: str) -> int:
         if token == MASK_TOKEN:
@@ -243,7 +252,9 @@ class Vocabulary:
 
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Id list -> token list; OOV ids decode to "[UNK]", 0 to ""."""
-        table = self.tokens(include_specials=True)
+        table = self._table
+        if table is None:
+            table = self._table = self.tokens(include_specials=True)
         out = []
         for i in ids:
             i = int(i)
@@ -318,6 +329,8 @@ class Vocabulary:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
+        if not lines:
+            raise VocabularyError(f"{path}: empty vocabulary file; it needs one token per line")
         seen: dict[str, int] = {}
         for n, line in enumerate(lines, start=1):
             token = line.rstrip("\r")
@@ -335,18 +348,26 @@ class Vocabulary:
                 meta = json.loads(side.read_text(encoding="utf-8"))
             except ValueError as err:
                 raise VocabularyError(f"{side}: invalid JSON sidecar ({err})") from None
-        specials = list(meta.get("specials", []))
+        try:
+            specials = list(meta.get("specials", []))
+            counts = meta.get("counts", {})
+            term_freq = {t: int(c[0]) for t, c in counts.items()}
+            doc_freq = {t: int(c[1]) for t, c in counts.items()}
+            num_oov_indices = int(meta.get("num_oov_indices", 1))
+            num_docs = int(meta.get("num_docs", 0))
+            settings = dict(meta.get("settings", {}))
+        except (AttributeError, TypeError, ValueError, IndexError) as err:
+            raise VocabularyError(f"{side}: malformed sidecar ({err}); delete it or save the vocabulary again") from None
         if tokens[: len(specials)] != specials:
             raise VocabularyError(f"{path}: the first lines do not match the specials {specials} in {side}")
-        counts = meta.get("counts", {})
         return cls(
             tokens[len(specials):],
             specials=specials,
-            num_oov_indices=int(meta.get("num_oov_indices", 1)),
-            term_freq={t: c[0] for t, c in counts.items()},
-            doc_freq={t: c[1] for t, c in counts.items()},
-            num_docs=int(meta.get("num_docs", 0)),
-            settings=meta.get("settings", {}),
+            num_oov_indices=num_oov_indices,
+            term_freq=term_freq,
+            doc_freq=doc_freq,
+            num_docs=num_docs,
+            settings=settings,
         )
 
     def __eq__(self, other: object) -> bool:

@@ -115,6 +115,7 @@ def test_vocabulary_duplicate_tokens_are_refused():
         ("a\nb\na\n", r"v\.txt:3: duplicate token 'a' \(first on line 1\)"),
         ("a\n\nb\n", r"v\.txt:2: blank line"),
         ("a\n[UNK]\n", r"v\.txt:2: token '\[UNK\]' is reserved"),
+        ("", r"v\.txt: empty vocabulary file"),
     ],
 )
 def test_vocabulary_load_bad_file_names_the_line(tmp_path, content, match):
@@ -132,10 +133,19 @@ def test_vocabulary_load_missing_or_non_utf8_file(tmp_path):
         Vocabulary.load(tmp_path / "bad.txt")
 
 
-def test_vocabulary_load_corrupt_sidecar_names_it(tmp_path):
+@pytest.mark.parametrize(
+    ("sidecar", "match"),
+    [
+        ("{not json", r"v\.txt\.json: invalid JSON sidecar"),
+        ('{"counts": {"a": 3}}', r"v\.txt\.json: malformed sidecar"),
+        ('{"num_oov_indices": "many"}', r"v\.txt\.json: malformed sidecar"),
+        ('{"specials": ["<s>"]}', r"v\.txt: the first lines do not match the specials \['<s>'\]"),
+    ],
+)
+def test_vocabulary_load_corrupt_sidecar_names_it(tmp_path, sidecar, match):
     path = Vocabulary(["a"]).save(tmp_path / "v.txt")
-    sidecar_path(path).write_text("{not json")
-    with pytest.raises(VocabularyError, match=r"v\.txt\.json: invalid JSON sidecar"):
+    sidecar_path(path).write_text(sidecar)
+    with pytest.raises(VocabularyError, match=match):
         Vocabulary.load(path)
 
 
