@@ -72,3 +72,19 @@ def test_counts_load_bad_files_name_the_file(tmp_path):
     (tmp_path / "bad.json").write_text('{"terms": []}')
     with pytest.raises(ValueError, match=r"bad\.json: not a token-counts file written by TokenCounts\.save"):
         TokenCounts.load(tmp_path / "bad.json")
+
+
+def test_counts_unhashable_token_is_refused_and_leaves_counts_intact():
+    counts = TokenCounts().update([["a", "b"]])
+    with pytest.raises(TypeError, match=r"TokenCounts: tokens must be strings \(unhashable type: 'list'\)"):
+        counts.update([["a", "new", ["nested"]]])
+    assert counts == TokenCounts().update([["a", "b"]])
+    assert counts.update([["new"]]).term_freq["new"] == 1
+
+
+def test_counts_snapshots_follow_updates_and_merges():
+    counts = TokenCounts().update([["a"]])
+    assert counts.term_freq == {"a": 1}
+    counts.update([["a", "b"]]).merge(TokenCounts().update([["c", "a"]]))
+    assert counts.term_freq == {"a": 3, "b": 1, "c": 1} and counts.doc_freq == {"a": 3, "b": 1, "c": 1}
+    assert counts.num_tokens == 5 and len(counts) == 3
