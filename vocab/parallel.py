@@ -4,7 +4,7 @@ A chunk is either a list of token lists, or a small picklable description of
 one (a file path, a shard number) that a top-level ``read`` function turns into
 token lists *inside the worker*, so that reading and tokenizing run in
 parallel too and only the counts travel back (``TokenCounts`` pickles each
-token once, counts as packed int64s). The parent keeps at most
+token once, then its counts as two int lists). The parent keeps at most
 ``2 * workers`` chunks in flight and merges partial counts as they arrive, so
 memory stays bounded by the number of distinct tokens.
 
