@@ -93,8 +93,12 @@ class TokenCounts:
         """Dense ids of ``tokens``, adding the new ones to the index (in first-seen order)."""
         index = self._index
         old_size = len(index)
-        # One C-level dict operation per token; new tokens get the placeholder -1.
         try:
+            if not old_size:  # fresh counts: number the distinct tokens in first-seen order
+                index.update(zip(dict.fromkeys(tokens), range(len(tokens))))
+                self._reserve(len(index))
+                return np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
+            # One C-level dict operation per token; new tokens get the placeholder -1.
             ids = np.fromiter(map(index.setdefault, tokens, repeat(-1)), np.int64, len(tokens))
         except TypeError as err:
             for token in [t for t, i in index.items() if i < 0]:  # undo the partial chunk

@@ -14,7 +14,7 @@ This is how ``lexivision vocab build --workers N`` counts a corpus::
         input_shards,                      # e.g. (path, start, stop) per shard
         workers=args.workers,
         read=read_and_tokenize,            # module-level: shard -> token lists
-        on_chunk=lambda part: bar.update(part.num_docs),
+        on_chunk=bar.update,               # called with each chunk's number of documents
     )
     vocabulary = Vocabulary.build(counts, min_freq=args.min_freq, ...)
 
@@ -60,16 +60,19 @@ def count_parallel(
     *,
     workers: int | None = 1,
     read: Callable[[Any], TokenDocs] | None = None,
-    on_chunk: Callable[[TokenCounts], None] | None = None,
+    on_chunk: Callable[[int], None] | None = None,
     mp_context: str | None = None,
 ) -> TokenCounts:
     """Count ``chunks`` with ``workers`` processes and return the merged counts.
 
-    ``workers=1`` counts in this process (no pickling); ``None`` uses every
-    core. ``read`` must be picklable (a module-level function or a
-    ``functools.partial`` of one) when ``workers > 1``. ``on_chunk`` is called
-    in this process with each chunk's counts, in completion order (use it for
-    a progress bar). ``mp_context`` is a ``multiprocessing`` start method
+    ``workers=1`` counts every chunk straight into one ``TokenCounts`` in this
+    process (no pickling, no merging); ``None`` uses every core. With
+    ``workers > 1`` each chunk is counted from scratch in a worker and merged
+    here, so chunks should be large (thousands of documents: a file, a shard),
+    and ``read`` must be picklable (a module-level function or a
+    ``functools.partial`` of one). ``on_chunk`` is called in this process with
+    the number of documents of each chunk, in completion order (pass a tqdm
+    bar's ``update``). ``mp_context`` is a ``multiprocessing`` start method
     ("fork", "spawn", "forkserver"); the default is the platform's. The result
     does not depend on ``workers``: merging is addition.
     """
@@ -77,10 +80,10 @@ def count_parallel(
     total = TokenCounts()
     if workers == 1:
         for chunk in chunks:
-            part = count_chunk(chunk, read)
+            before = total.num_docs
+            total.update(read(chunk) if read is not None else chunk)
             if on_chunk is not None:
-                on_chunk(part)
-            total.merge(part)
+                on_chunk(total.num_docs - before)
         return total
 
     import multiprocessing
@@ -93,7 +96,7 @@ def count_parallel(
             for future in done:
                 part = future.result()
                 if on_chunk is not None:
-                    on_chunk(part)
+                    on_chunk(part.num_docs)
                 total.merge(part)
 
         for chunk in chunks:

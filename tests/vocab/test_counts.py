@@ -88,3 +88,10 @@ def test_counts_snapshots_follow_updates_and_merges():
     counts.update([["a", "b"]]).merge(TokenCounts().update([["c", "a"]]))
     assert counts.term_freq == {"a": 3, "b": 1, "c": 1} and counts.doc_freq == {"a": 3, "b": 1, "c": 1}
     assert counts.num_tokens == 5 and len(counts) == 3
+
+
+def test_counts_unhashable_token_in_fresh_counts_is_refused():
+    counts = TokenCounts()
+    with pytest.raises(TypeError, match=r"TokenCounts: tokens must be strings"):
+        counts.update([["a", {"b"}]])
+    assert len(counts) == 0 and counts.num_docs == 0

@@ -12,10 +12,11 @@ def _chunks(docs, size):
 def test_parallel_result_does_not_depend_on_workers(fortune_docs):
     expected = TokenCounts().update(fortune_docs)
     seen = []
-    one = count_parallel(_chunks(fortune_docs, 50), workers=1, on_chunk=lambda c: seen.append(c.num_docs))
+    one = count_parallel(_chunks(fortune_docs, 50), workers=1, on_chunk=seen.append)
     assert one == expected and sum(seen) == len(fortune_docs) and len(seen) == -(-len(fortune_docs) // 50)
-    two = count_parallel(iter(_chunks(fortune_docs, 37)), workers=2, mp_context="spawn")
-    assert two == expected
+    seen.clear()
+    two = count_parallel(iter(_chunks(fortune_docs, 37)), workers=2, mp_context="spawn", on_chunk=seen.append)
+    assert two == expected and sum(seen) == len(fortune_docs)
 
 
 def test_parallel_read_runs_in_the_workers():
