@@ -76,7 +76,6 @@ class TokenCounts:
         flat = list(chain.from_iterable(chunk))
         ids = self._ids(flat)
         size = len(self._index)
-        self._tf[:size] += np.bincount(ids, minlength=size)
         # Document frequency: distinct (document, id) pairs, counted per id.
         lengths = np.fromiter(map(len, chunk), np.int64, len(chunk))
         keys = np.repeat(np.arange(len(chunk), dtype=np.int64) * size, lengths) + ids
@@ -85,7 +84,13 @@ class TokenCounts:
             first = np.empty(len(keys), bool)
             first[0] = True
             np.not_equal(keys[1:], keys[:-1], out=first[1:])
-            self._df[:size] += np.bincount(keys[first] % size, minlength=size)
+            doc_ids = keys[first] % size
+            if 16 * len(ids) >= size:  # a big chunk: dense counting
+                self._tf[:size] += np.bincount(ids, minlength=size)
+                self._df[:size] += np.bincount(doc_ids, minlength=size)
+            else:  # a few documents (e.g. one per call from a Beam CombineFn): no O(vocabulary) work
+                np.add.at(self._tf, ids, 1)
+                np.add.at(self._df, doc_ids, 1)
         self.num_docs += len(chunk)
         self._snapshot = None
 

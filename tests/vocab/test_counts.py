@@ -95,3 +95,10 @@ def test_counts_unhashable_token_in_fresh_counts_is_refused():
     with pytest.raises(TypeError, match=r"TokenCounts: tokens must be strings"):
         counts.update([["a", {"b"}]])
     assert len(counts) == 0 and counts.num_docs == 0
+
+
+def test_counts_one_document_per_call_equals_bulk(fortune_docs):
+    one_by_one = TokenCounts().update(fortune_docs[:300])  # a large index, then tiny updates
+    for doc in fortune_docs[300:]:
+        one_by_one.update([doc])
+    assert one_by_one == TokenCounts().update(fortune_docs)
