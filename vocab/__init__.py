@@ -10,6 +10,7 @@ packages, so building a vocabulary in a batch worker stays cheap.
 """
 
 from vocab.counts import TokenCounts
+from vocab.parallel import count_parallel
 from vocab.stop_words import load_stop_words
 from vocab.vocabulary import MASK_TOKEN, OOV_TOKEN, Vocabulary, VocabularyError
 
@@ -19,5 +20,6 @@ __all__ = [
     "TokenCounts",
     "Vocabulary",
     "VocabularyError",
+    "count_parallel",
     "load_stop_words",
 ]
