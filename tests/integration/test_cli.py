@@ -44,4 +44,6 @@ def test_cli_train_bad_override_names_the_key(tmp_path, capsys):
 def test_cli_export_of_a_non_run_is_one_line_error(tmp_path, capsys):
     code = main(["export", str(tmp_path), str(tmp_path / "exports" / "m")])
     err = capsys.readouterr().err
-    assert code == 2 and "model.keras: missing" in err and err.count("\n") == 1
+    assert code == 2
+    assert err.endswith("no image_config.json, lm_config.json or text_config.json; is it a finished run of `lexivision train`?\n")
+    assert err.startswith("lexivision export: error: ") and err.count("\n") == 1

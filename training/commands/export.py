@@ -58,6 +58,7 @@ def _samples(run_dir: Path, inputs: list[str]) -> list:
 
 def run(args) -> int:
     import json
+    import sys
 
     from tqdm import tqdm
 
@@ -67,7 +68,7 @@ def run(args) -> int:
     if args.verify:
         if args.run_dir or args.model_base:
             raise UserError("--verify takes only EXPORT_DIR; drop RUNDIR and EXPORT_BASE/NAME")
-        with tqdm(total=1, desc="verifying in a fresh process", leave=False) as bar:
+        with tqdm(total=1, desc="verifying in a fresh process", leave=False, disable=not sys.stderr.isatty()) as bar:
             report = verify_export(args.verify)
             bar.update()
         print(report["export_dir"])
@@ -76,7 +77,7 @@ def run(args) -> int:
     if not args.run_dir or not args.model_base:
         raise UserError("give RUNDIR and EXPORT_BASE/NAME, or --verify EXPORT_DIR")
     samples = _samples(Path(args.run_dir), args.sample)
-    with tqdm(total=1, desc="exporting and verifying", leave=False) as bar:
+    with tqdm(total=1, desc="exporting and verifying", leave=False, disable=not sys.stderr.isatty()) as bar:
         target = export_saved_model(
             args.run_dir, args.model_base, version=args.version, samples=samples, serving_root=args.serving_root
         )

@@ -40,15 +40,22 @@ def export_saved_model(
     ``models.config``; default: its absolute path here). If anything fails,
     verification included, no version folder is left behind.
     """
+    from pipeline.text.config import ConfigError
+
     model_base = Path(model_base)
-    kind = detect_run_kind(run_dir)
-    requests = kind.warmup_requests(samples)
+    try:
+        kind = detect_run_kind(run_dir)
+    except ConfigError as err:
+        raise UserError(f"{run_dir}: cannot export this run: {err}") from None
     with version_folder(model_base, version) as (tmp, target):
-        try:  # tracing happens here: a text config that runs in Python only (tokenizer='spacy') fails
+        try:  # a text config that runs in Python only (tokenizer='spacy') is refused here
+            requests = kind.warmup_requests(samples)
             kind.build_archive().write_out(str(tmp), verbose=False)
-        except ValueError as err:
-            lines = [line.strip() for line in str(err).splitlines() if line.strip()] or ["ValueError"]
+        except ValueError as err:  # ConfigError, or a Keras error wrapping one
+            lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [type(err).__name__]
             reason = lines[1] if lines[0].startswith("Exception encountered") and len(lines) > 1 else lines[0]
+            if not isinstance(err, ConfigError) and "cannot run inside a TensorFlow graph" not in reason:
+                raise
             raise UserError(f"{run_dir}: cannot export this run: {_plain(reason)}") from None
         write_warmup_requests(tmp, model_base.name, requests)
         write_reference(tmp, kind, requests)

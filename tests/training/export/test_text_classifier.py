@@ -94,6 +94,6 @@ def test_text_classifier_python_only_config_is_refused(tmp_path, text_run):
     shutil.copytree(text_run, run)
     config = json.loads((run / "text_config.json").read_text())
     (run / "text_config.json").write_text(json.dumps({**config, "tokenizer": "spacy"}))
-    with pytest.raises(UserError, match=r"cannot export this run: text.tokenizer='spacy' runs in Python only"):
+    with pytest.raises(UserError, match=r"cannot export this run: text.tokenizer='spacy' runs spaCy's Python tokenizer and cannot run inside a TensorFlow graph"):
         export_saved_model(run, tmp_path / "exports" / "text")
     assert list((tmp_path / "exports" / "text").iterdir()) == []
