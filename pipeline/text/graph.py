@@ -20,8 +20,7 @@ _PA = patterns("re2", ascii_only=True)
 
 
 def _sub(text: tf.Tensor, step: str, ascii_only: bool = False) -> tf.Tensor:
-    rewrite = replacement("token" if step == "token_runs" else step, "re2")
-    return tf.strings.regex_replace(text, (_PA if ascii_only else _P)[step], rewrite)
+    return tf.strings.regex_replace(text, (_PA if ascii_only else _P)[step], replacement(step, "re2"))
 
 
 def check_exportable(config: TextConfig) -> None:
@@ -41,9 +40,9 @@ def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
     )
 
 
-def _normalize_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    # ASCII text is valid UTF-8, unchanged by NFKC/NFD, and the classes clipped to ASCII match the same.
-    text = _sub(_sub(text, "space", True), "control", True)
+def _normalize_clean_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    # Rows matching "clean_ascii": valid UTF-8, unchanged by NFKC/NFD, no control characters, and
+    # their only spaces are those that the split and the "separate" pattern treat as " ".
     return tf.strings.lower(text) if config.lowercase else text
 
 
@@ -64,36 +63,50 @@ def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return _normalize_unicode(text, config)
 
 
-def _split_default(text: tf.Tensor, ascii_only: bool) -> tf.RaggedTensor:
-    text = " " + text + " "
+def _separate(text: tf.Tensor, config: TextConfig, ascii_only: bool) -> tf.Tensor:
+    """Normalised text -> text whose tokens are separated by spaces (split on whitespace)."""
+    if config.tokenizer == "whitespace":
+        return text
     if not ascii_only:  # ASCII text has no typographic apostrophe
         text = _sub(text, "apostrophe")
-    text = _sub(_sub(text, "clitic", ascii_only), "token_runs", ascii_only)
-    return tf.strings.split(text)
+    return _sub(_sub(text, "clitic", ascii_only), "separate", ascii_only)
 
 
-def split_tokens(text: tf.Tensor, config: TextConfig, ascii_only: bool = False) -> tf.RaggedTensor:
+def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     """[batch] normalised strings -> [batch, (tokens)] ragged strings."""
     check_exportable(config)
-    if config.tokenizer == "whitespace":
-        return tf.strings.split(text)
-    return _split_default(text, ascii_only)
+    return tf.strings.split(_separate(text, config, ascii_only=False))
+
+
+def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    clean = tf.strings.regex_full_match(text, _P["clean_ascii"])
+
+    def mixed():
+        # Rows that need the full treatment go through it alone; the rest stay on the fast path.
+        parts = tf.dynamic_partition(text, tf.cast(clean, tf.int32), 2)
+        indices = tf.dynamic_partition(tf.range(tf.size(text)), tf.cast(clean, tf.int32), 2)
+        slow = _separate(_normalize_unicode(parts[0], config), config, ascii_only=False)
+        fast = _separate(_normalize_clean_ascii(parts[1], config), config, ascii_only=True)
+        return tf.dynamic_stitch(indices, [slow, fast])
+
+    return tf.cond(
+        tf.reduce_all(clean),
+        lambda: _separate(_normalize_clean_ascii(text, config), config, ascii_only=True),
+        mixed,
+    )
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     """Normalise and split a ``[batch]`` of raw strings.
 
-    A batch of ASCII-only texts takes a fast path that is exact: ASCII is
-    valid UTF-8 and unchanged by NFKC/NFD, and every class clipped to ASCII
-    matches on ASCII what the full class matches.
+    Rows of printable ASCII (with tabs and newlines) take a fast path that is
+    exact: ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no control
+    characters to delete, and every class clipped to ASCII matches on ASCII
+    what the full class matches. Other rows (a few per batch at most) go
+    through the full normalisation on their own.
     """
     check_exportable(config)
-    all_ascii = tf.reduce_all(tf.strings.regex_full_match(text, _P["ascii"]))
-    return tf.cond(
-        all_ascii,
-        lambda: split_tokens(_normalize_ascii(text, config), config, ascii_only=True),
-        lambda: split_tokens(_normalize_unicode(text, config), config),
-    )
+    return tf.strings.split(_separated(text, config))
 
 
 def string_table(mapping: Mapping[str, str | int], default) -> tf.lookup.StaticHashTable:

@@ -94,7 +94,8 @@ class TextPreprocessor(keras.layers.Layer):
             tf.lookup.KeyValueTensorInitializer(
                 tf.constant(keys, tf.string), tf.range(first, first + len(keys), dtype=tf.int64)
             ),
-            default_value=-1,
+            # one OOV id: the table answers it directly; several: -1 marks the tokens to hash
+            default_value=1 if vocabulary.num_oov_indices == 1 else -1,
         )
 
     def set_lemma_table(self, table: Mapping[str, str]) -> None:
@@ -145,13 +146,11 @@ class TextPreprocessor(keras.layers.Layer):
         config = self.config
         tokens = self.tokens(inputs)
         vocab = self.vocabulary
-        room = config.max_length - config.start_token - config.end_token
-        tokens = tokens[:, :room]
+        if config.end_token:  # the end token comes after the truncated tokens; otherwise to_tensor truncates
+            tokens = tokens[:, : config.max_length - config.start_token - 1]
         flat = tokens.flat_values
         ids = self._table.lookup(flat)
-        if vocab.num_oov_indices == 1:
-            ids = tf.where(ids < 0, tf.ones_like(ids), ids)
-        else:
+        if vocab.num_oov_indices > 1:
             oov = tf.strings.to_hash_bucket_fast(flat, vocab.num_oov_indices) + 1
             ids = tf.where(ids < 0, oov, ids)
         ids = tokens.with_flat_values(ids)

@@ -19,6 +19,7 @@ from pipeline.text.charclasses import _escape, char_class
 # English clitics kept as tokens of their own (spaCy's tokenizer exceptions, lowercase and uppercase).
 CLITICS = ("'s", "'S", "'re", "'RE", "'ve", "'VE", "'ll", "'LL", "'d", "'D", "'m", "'M", "n't", "N'T")
 APOSTROPHES = "\u2019"  # right single quotation mark, the typographic apostrophe
+_SPLIT_SPACES = "\\t-\\r "  # tab, newline, vertical tab, form feed, carriage return, space
 
 # Characters that Python (Unicode 14) lowercases and TensorFlow's ``tf.strings.lower`` (older ICU
 # case tables) leaves alone: Glagolitic, Latin and Vithkuqi capitals added in Unicode 14. Both
@@ -40,7 +41,7 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
     word = char_class("word", engine, ascii_only=ascii_only)
     not_word = char_class("word", engine, negate=True, ascii_only=ascii_only)
     digit = char_class("digit", engine, ascii_only=ascii_only)
-    cjk = "[^\\x00-\\x7F]" if ascii_only else char_class("cjk", engine)
+    end = "\\z" if engine == "re2" else "\\Z"  # end of text (Python's "$" also matches before a final newline)
     clitic = "|".join(CLITICS)
     no_lower = "".join(
         _escape(a, engine) if a == b else f"{_escape(a, engine)}-{_escape(b, engine)}" for a, b in GRAPH_NO_LOWER
@@ -53,16 +54,17 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
         "control": char_class("control", engine, ascii_only=ascii_only) + "+",
         "mark": char_class("mark", engine) + "+",
         "apostrophe": "[" + APOSTROPHES + "]",
-        # "don't" -> "do n't ", "He's." -> "He 's ."
-        "clitic": f"({word})({clitic})({not_word})",
-        # one match per token; a clitic match carries the space that the step above put after it
-        "token": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|{word}+|[^ ]",
-        # The graph's form of "token": a run of plain words each followed by spaces is one match
-        # (same tokens after the split, far fewer replacements). At a word that is followed by a
-        # space no earlier alternative can match (a clitic or a number needs a non-word character
-        # before the space), so each word in the run is the token "token" would have matched.
-        "token_runs": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|(?:{word}+ +)+|{word}+|[^ ]",
+        # "don't" -> "do n't", "He's." -> "He 's ."
+        "clitic": f"({word})({clitic})({not_word}|{end})",
+        # Only what must be cut out of a word run is matched (plain words never are, so there is one
+        # match per punctuation mark, not one per token): a clitic that stands alone (the step above
+        # put a space before it), a number with separators, and any character that is neither a
+        # word character nor a space (punctuation, symbols, each Han ideograph). The spaces
+        # "\t-\r" are those that every split (str.split, tf.strings.split) splits on.
+        "separate": f"(?:{clitic})(?:[{_SPLIT_SPACES}]|{end})|{digit}+(?:[.,]{digit}+)+|[^{_SPLIT_SPACES}{not_word[2:-1]}]",
         "ascii": "[\\x00-\\x7F]*",
+        # ASCII text that only needs lowercasing: printable characters and the spaces every split knows
+        "clean_ascii": f"[{_SPLIT_SPACES}\\x21-\\x7E]*",
     }
 
 
@@ -76,5 +78,5 @@ def replacement(step: str, engine: str) -> str:
         "mark": "",
         "apostrophe": "'",
         "clitic": r"\1 \2 \3",
-        "token": f" {whole} ",
+        "separate": f" {whole} ",
     }[step]

@@ -29,12 +29,12 @@ _MARK = re.compile(_P["mark"])
 _NO_LOWER = re.compile(_P["no_lower"])
 _APOSTROPHE = re.compile(_P["apostrophe"])
 _CLITIC = re.compile(_P["clitic"])
-_TOKEN = re.compile(_P["token"])
+_SEPARATE = re.compile(_P["separate"])
 _PA = patterns("python", ascii_only=True)
 _CLITIC_ASCII = re.compile(_PA["clitic"])
-_TOKEN_ASCII = re.compile(_PA["token"])
+_SEPARATE_ASCII = re.compile(_PA["separate"])
 _CLITIC_SUB = replacement("clitic", "python")
-_TOKEN_SUB = replacement("token", "python")
+_SEPARATE_SUB = replacement("separate", "python")
 _ASCII_CONTROL = "".join(chr(c) for c in range(128) if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace())
 
 
@@ -89,18 +89,13 @@ def split_tokens(text: str, config: TextConfig) -> list[str]:
         return text.split()
     if config.tokenizer == "spacy":
         return [t.text for t in _spacy_tokenizer()(text) if not t.is_space]
-    # Python finds the token matches directly; this equals the rules' "surround every match with
-    # spaces, then split" because `[^ ]` leaves only spaces unmatched and a clitic match is
-    # "'s " (its trailing space is stripped here).
-    if text.isascii():  # same result, much faster: ASCII-clipped classes
-        if "'" not in text:
-            return _TOKEN_ASCII.findall(text)
-        tokens = _TOKEN_ASCII.findall(_CLITIC_ASCII.sub(_CLITIC_SUB, f" {text} "))
-    elif "'" in text or "\u2019" in text:
-        tokens = _TOKEN.findall(_CLITIC.sub(_CLITIC_SUB, _APOSTROPHE.sub("'", f" {text} ")))
-    else:
-        return _TOKEN.findall(text)
-    return [t[:-1] if t[-1] == " " else t for t in tokens]
+    if text.isascii():  # same result, faster: ASCII-clipped classes, and ASCII has no typographic apostrophe
+        if "'" in text:
+            text = _CLITIC_ASCII.sub(_CLITIC_SUB, text)
+        return _SEPARATE_ASCII.sub(_SEPARATE_SUB, text).split()
+    if "'" in text or "\u2019" in text:
+        text = _CLITIC.sub(_CLITIC_SUB, _APOSTROPHE.sub("'", text))
+    return _SEPARATE.sub(_SEPARATE_SUB, text).split()
 
 
 @functools.lru_cache(maxsize=1)

@@ -77,6 +77,19 @@ def test_parity_fuzz_unicode(texts, graph_tokens):
         assert tokenize(texts, config) == graph_tokens(config, texts)
 
 
+# ASCII-heavy texts: batches mixing the clean-ASCII fast path (tabs, newlines) with rows that need
+# the full normalisation (controls, other spaces, non-ASCII), and clitics and numbers at row ends.
+_ASCII_PIECES = st.sampled_from(["a", "Z", "0", "9", " ", "'", "'s", "n't", "N'T", ".", ",", "-", "\t", "\n", "\x0b",
+                                 "\x08", "\x00", "\x1c", "\x7f", "\u2019", "é", "中"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.lists(_ASCII_PIECES, max_size=16).map("".join), min_size=1, max_size=8))
+def test_parity_fuzz_ascii_fast_path(texts, graph_tokens):
+    for config in (TextConfig(), TextConfig(lowercase=False), TextConfig(tokenizer="whitespace")):
+        assert tokenize(texts, config) == graph_tokens(config, texts)
+
+
 @settings(max_examples=100, deadline=None)
 @given(texts=st.lists(st.binary(max_size=30), min_size=1, max_size=8))
 def test_parity_fuzz_bytes(texts, graph_tokens):

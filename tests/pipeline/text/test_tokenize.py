@@ -19,6 +19,9 @@ def test_tokenize_slides_example():
     [
         ("Don't stop; it’ll work.", ["do", "n't", "stop", ";", "it", "'ll", "work", "."]),
         ("pi is 3.14, not 3,", ["pi", "is", "3.14", ",", "not", "3", ","]),
+        # a number with separators is cut out of the word it is glued to
+        ("v4.4 abc1.5 12a3,000", ["v", "4.4", "abc", "1.5", "12a", "3,000"]),
+        ("the 1990's, 'd' and 's", ["the", "1990", "'s", ",", "'", "d", "'", "and", "'s"]),
         ("", []),
         (" \t\n\u00a0\u3000 ", []),
         (b"caf\xc3", ["caf", "\ufffd"]),
