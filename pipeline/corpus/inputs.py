@@ -102,7 +102,7 @@ def expand_inputs(paths: list[str | os.PathLike] | str | os.PathLike) -> list[In
         entries = _listing(path)
         subdirs = [p for p in entries if p.is_dir()]
         for entry in entries:
-            if entry.is_file():
+            if not entry.is_dir():  # a broken link is listed too: its reader counts it unreadable
                 files.append(_file_entry(entry))
         for sub in subdirs:
             for file in sorted(p for p in sub.rglob("*") if p.is_file() and not p.name.startswith(".")):

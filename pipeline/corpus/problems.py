@@ -62,6 +62,16 @@ class Problems:
             "where": {kind: list(self.where.get(kind, [])) for kind in KINDS},
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Problems:
+        """The inverse of :meth:`to_dict`."""
+        problems = cls()
+        for kind, n in data["counts"].items():
+            if n:
+                problems.counts[kind] = n
+                problems.where[kind] = list(data["where"].get(kind, []))
+        return problems
+
     def summary(self) -> str:
         """One line, e.g. ``"2 empty, 1 invalid_utf8"`` (or ``"no problems"``)."""
         parts = [f"{self.counts[k]} {k}" for k in KINDS if self.counts.get(k)]
