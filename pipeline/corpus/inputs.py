@@ -68,7 +68,7 @@ def _listing(folder: Path) -> list[Path]:
         if p.name.startswith(".") or p.suffix in _IGNORED_SUFFIXES:
             continue
         real = p.resolve()
-        if real in seen or (p.is_symlink() and real.parent == folder.resolve()):
+        if real in seen or (p.is_symlink() and real.exists() and real.parent == folder.resolve()):
             continue  # e.g. fortunes' ``art.u8 -> art``: the same file twice
         seen.add(real)
         entries.append(p)

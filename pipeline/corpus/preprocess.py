@@ -80,6 +80,9 @@ def _check_output(out: Path) -> None:
         probe = out / PROGRESS / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
+        for folder in (out, out / PROGRESS):
+            for stale in folder.glob(".*.tmp-*"):  # left by a killed run
+                stale.unlink()
     except OSError as err:
         raise CorpusError(
             f"{out}: cannot write the output folder ({err.strerror or err}); choose another output folder"
