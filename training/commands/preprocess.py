@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from training.commands._corpus_args import add_input_options, check_inputs, positive_int, text_config
 from training.errors import UserError
 
@@ -48,7 +50,7 @@ def run(args) -> int:
             max_size=args.max_size,
             text_column=args.text_column,
             label_column=args.label_column,
-            progress=True,
+            progress=sys.stderr.isatty(),
             beam_options=args.beam_option,
         )
     except (CorpusError, VocabularyError) as err:

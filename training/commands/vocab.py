@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from training.commands._corpus_args import add_input_options, check_inputs, count_or_fraction, positive_int, text_config
@@ -67,7 +68,7 @@ def run(args) -> int:
             text_column=args.text_column,
             label_column=args.label_column,
             problems=problems,
-            progress=True,
+            progress=sys.stderr.isatty(),
         )
         vocabulary.save(args.output)
     except (CorpusError, VocabularyError) as err:
