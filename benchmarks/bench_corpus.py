@@ -92,7 +92,7 @@ def _memory(repeats: list[int]) -> None:
         finally:
             shutil.rmtree(out, ignore_errors=True)
         docs, main, child, seconds = line
-        print(f"{repeat:>7}x {docs:>10} {main:>9} {child:>11} {seconds:>8}")
+        print(f"{repeat:>7}x {docs:>10} {main:>9} {child:>11} {seconds:>8}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-peer", action="store_true", help="skip spaCy")
     parser.add_argument("--memory", default="1,4,16", help="corpus sizes (x fortunes) for the memory sweep; '' to skip")
     parser.add_argument("--no-preprocess", action="store_true")
+    parser.add_argument("--no-vocab", action="store_true", help="skip build_vocabulary")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory sweep")
     parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
@@ -109,31 +111,38 @@ def main(argv: list[str] | None = None) -> None:
     from pipeline.corpus.preprocess import preprocess_corpus
     from pipeline.corpus.vocabulary import build_vocabulary
 
+    if args.memory_only:
+        return _memory([int(x) for x in args.memory.split(",")])
     texts = _texts(args.repeat)
     docs, words = len(texts), sum(len(t.split()) for t in texts)
     print(f"corpus: fortunes x{args.repeat}: {docs} documents, {words} words; load average {os.getloadavg()[0]:.1f}")
     inputs = [FORTUNES_DIR] * args.repeat
     rows = []
-    for workers in (1, 2):
-        rows.append((f"build_vocabulary workers={workers}", *_timed(lambda: build_vocabulary(inputs, workers=workers))))
-    if not args.no_preprocess:
-        for workers in (1, 2):
-            out = tempfile.mkdtemp(prefix="bench_corpus_")
-            try:
-                rows.append((f"preprocess_corpus workers={workers}", *_timed(lambda: preprocess_corpus(inputs, out, workers=workers))))
-            finally:
-                shutil.rmtree(out, ignore_errors=True)
-    if not args.no_peer:
-        rows.append(("spaCy nlp.pipe(n_process=2) tokenize+count", *_timed(lambda: _spacy(texts))))
+    print(f"\n{'run':<44} {'seconds':>8} {'docs/s':>9} {'words/s':>10} {'CPU s main':>11} {'CPU s workers':>14}", flush=True)
 
-    print(f"\n{'run':<44} {'seconds':>8} {'docs/s':>9} {'words/s':>10} {'CPU s main':>11} {'CPU s workers':>14}")
-    for name, seconds, _, cpu_main, cpu_workers in rows:
-        print(f"{name:<44} {seconds:8.1f} {docs / seconds:9.0f} {words / seconds:10.0f} {cpu_main:11.1f} {cpu_workers:14.1f}")
+    def run(name, fn):
+        row = (name, *_timed(fn))
+        rows.append(row)
+        seconds, cpu_main, cpu_workers = row[1], row[3], row[4]
+        print(f"{name:<44} {seconds:8.1f} {docs / seconds:9.0f} {words / seconds:10.0f} {cpu_main:11.1f} {cpu_workers:14.1f}", flush=True)
+
+    for workers in () if args.no_vocab else (1, 2):
+        run(f"build_vocabulary workers={workers}", lambda: build_vocabulary(inputs, workers=workers))
+    for workers in () if args.no_preprocess else (1, 2):
+        out = tempfile.mkdtemp(prefix="bench_corpus_")
+        try:
+            run(f"preprocess_corpus workers={workers}", lambda: preprocess_corpus(inputs, out, workers=workers))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    if not args.no_peer:
+        run("spaCy nlp.pipe(n_process=2) tokenize+count", lambda: _spacy(texts))
     by = {row[0]: row[1] for row in rows}
-    print(f"\nbuild_vocabulary 2 workers vs 1: {by['build_vocabulary workers=1'] / by['build_vocabulary workers=2']:.2f}x")
+    print()
+    if not args.no_vocab:
+        print(f"build_vocabulary 2 workers vs 1: {by['build_vocabulary workers=1'] / by['build_vocabulary workers=2']:.2f}x")
     if not args.no_preprocess:
         print(f"preprocess_corpus 2 workers vs 1: {by['preprocess_corpus workers=1'] / by['preprocess_corpus workers=2']:.2f}x")
-    if not args.no_peer:
+    if not (args.no_peer or args.no_vocab):
         spacy_s = by["spaCy nlp.pipe(n_process=2) tokenize+count"]
         print(f"build_vocabulary 2 workers vs spaCy nlp.pipe(n_process=2): {spacy_s / by['build_vocabulary workers=2']:.2f}x")
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
