@@ -31,7 +31,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pipeline.corpus.inputs import CorpusError, InputFile, describe_inputs, expand_inputs
+from pipeline.corpus.inputs import CorpusError, describe_inputs, expand_inputs
 from pipeline.corpus.parallel import bounded_map, default_workers
 from pipeline.corpus.problems import KINDS, MAX_LISTED, Problems
 from pipeline.corpus.readers import read_records

@@ -18,7 +18,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator
 
-from pipeline.corpus.inputs import InputFile, expand_inputs
+from pipeline.corpus.inputs import InputFile, expand_inputs  # noqa: F401 (doctest)
 from pipeline.corpus.problems import Problems
 from pipeline.corpus.records import Record
 

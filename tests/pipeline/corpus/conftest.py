@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 from pathlib import Path
 
 import pytest
@@ -39,8 +38,3 @@ def class_folders(tmp_path_factory) -> Path:
             (root / label / f"{i}.txt").write_text(doc)
     (root / "pos" / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0\0\x10JFIF\0" + bytes(64))
     return root
-
-
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    return dst
