@@ -43,7 +43,6 @@ def test_vocabulary_counts_problems_and_reports_empty_result(messy_corpus, tmp_p
 
 
 def test_vocabulary_lemmatize_counts_lemmas(tmp_path):
-    pytest.importorskip("pipeline.text.lemmas", reason="pipeline.text.lemmas (issue: text) is not merged yet")
     (tmp_path / "c.txt").write_text("The dogs were running\nthe dogs ran\n")
     vocab = build_vocabulary([tmp_path / "c.txt"], workers=1, lemmatize=True)
     assert "dog" in vocab and "dogs" not in vocab
