@@ -47,9 +47,9 @@ def export_saved_model(
         kind = detect_run_kind(run_dir)
     except ConfigError as err:
         raise UserError(f"{run_dir}: cannot export this run: {err}") from None
+    requests = kind.warmup_requests(samples)  # bad samples are refused before any folder appears
     with version_folder(model_base, version) as (tmp, target):
-        try:  # a text config that runs in Python only (tokenizer='spacy') is refused here
-            requests = kind.warmup_requests(samples)
+        try:
             kind.build_archive().write_out(str(tmp), verbose=False)
         except ValueError as err:  # ConfigError, or a Keras error wrapping one
             lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [type(err).__name__]
