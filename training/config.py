@@ -283,7 +283,7 @@ def _validate_model(config: dict[str, Any]) -> None:
     if spec.modality != modality:
         fitting = [k for k, s in MODEL_KINDS.items() if s.modality == modality]
         raise UserError(
-            f"model.kind = {kind!r} is a {spec.modality} model but data.source = "
+            f"model.kind = {kind!r} is {'an' if spec.modality == 'image' else 'a'} {spec.modality} model but data.source = "
             f"{config['data']['source']!r} holds {modality}s; use one of {fitting}"
         )
     if spec.task == "language_model" and config["training"]["class_weight"] != "none":

@@ -27,6 +27,8 @@ __all__ = ["MODEL_KINDS", "ModelKind", "register_model_kind", "builder_parameter
 
 # Arguments that the training task derives from the data, never from the config.
 DATA_ARGUMENTS = ("vocab_size", "num_classes", "input_shape", "sequence_length", "context_size", "idf")
+# Builder arguments that take Python objects, not config values.
+OBJECT_ARGUMENTS = ("preprocessor", "preprocessing", "name")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class ModelKind:
     builder: str | Callable[..., Any]
     modality: str
     task: str
+    signature_of: str | None = None  # a builder that forwards **kwargs documents its arguments here
+    fixed: tuple[str, ...] = ()  # arguments the forwarding builder sets itself
 
     def load(self) -> Callable[..., Any]:
         if callable(self.builder):
@@ -54,7 +58,7 @@ class ModelKind:
 MODEL_KINDS: dict[str, ModelKind] = {
     "average_embedding": ModelKind("average_embedding", "text", "classification"),
     "rnn": ModelKind("rnn", "text", "classification"),
-    "lstm": ModelKind("lstm", "text", "classification"),
+    "lstm": ModelKind("lstm", "text", "classification", signature_of="rnn", fixed=("cell",)),
     "cnn": ModelKind("cnn", "image", "classification"),
     "resnet": ModelKind("resnet", "image", "classification"),
     "nnlm": ModelKind("nnlm", "text", "language_model"),
@@ -84,12 +88,16 @@ def _module_of(builder_name: str) -> str:
 
 def builder_parameters(kind: str) -> dict[str, inspect.Parameter]:
     """The builder's keyword parameters that a config may set (data arguments excluded)."""
-    builder = MODEL_KINDS[kind].load()
+    spec = MODEL_KINDS[kind]
+    builder = spec.load()
+    if spec.signature_of:
+        builder = ModelKind(spec.signature_of, spec.modality, spec.task).load()
     params = inspect.signature(builder).parameters
     return {
         name: p
         for name, p in params.items()
-        if name not in DATA_ARGUMENTS and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        if name not in DATA_ARGUMENTS + OBJECT_ARGUMENTS + spec.fixed
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
     }
 
 
@@ -115,13 +123,13 @@ def check_model_section(model: dict[str, Any]) -> dict[str, Any]:
         if key in DATA_ARGUMENTS:
             raise UserError(f"model.{key} is derived from the data; remove it from the config")
         if key not in params:
-            known = ", ".join(k for k in params if k != "name")
+            known = ", ".join(params)
             raise UserError(f"unknown setting model.{key} for model.kind = {kind!r}; known: {known}")
         default = params[key].default
         _check_value_type(f"model.{key}", value, default)
         resolved[key] = value
     for key, p in params.items():
-        if key in resolved or key == "name":
+        if key in resolved:
             continue
         if p.default is inspect.Parameter.empty:
             raise UserError(f"model.{key} is required for model.kind = {kind!r}; set it in [model]")
@@ -150,8 +158,13 @@ def build_model(model: dict[str, Any], **data_args: Any):
     one-line :class:`UserError` naming the ``[model]`` section.
     """
     kind = model["kind"]
-    builder = MODEL_KINDS[kind].load()
-    params = inspect.signature(builder).parameters
+    spec = MODEL_KINDS[kind]
+    builder = spec.load()
+    params = dict(inspect.signature(builder).parameters)
+    if spec.signature_of:
+        params.update(inspect.signature(ModelKind(spec.signature_of, spec.modality, spec.task).load()).parameters)
+        for name in spec.fixed:
+            params.pop(name, None)
     kwargs = {k: v for k, v in model.items() if k != "kind"}
     for name, value in data_args.items():
         if name in params and value is not None:

@@ -1,17 +1,18 @@
 """Language modelling: predict each token from the ``n - 1`` before it (Bengio et al. 2003).
 
-Every document becomes ``<s>`` x (n-1), its tokens, ``</s>``; each position
-after the padding is one example (context ids -> next id). The vocabulary is
-built on the training split with ``<s>`` and ``</s>`` as specials; other
-unknown words map to the OOV id, which the model predicts like any word.
+Every document becomes n - 1 padding ids (0, as in ``nnlm``'s "0 = padding
+before the text starts"), its tokens, and ``</s>``; each position after the
+padding is one example (context ids -> next id). The vocabulary is built on the
+training split with ``</s>`` as a special; unknown words map to the OOV id,
+which the model predicts like any word.
 
 Run-directory assets: ``vocabulary.txt`` (+ ``.json``), ``text_config.json``
 and ``lm_config.json`` (``{"context_size": n - 1}``); the model maps
 ``[batch, n - 1]`` context ids to next-word probabilities.
 
 >>> import numpy as np
->>> context_windows([np.array([5, 6])], context_size=2, start_id=2, end_id=3)[0].tolist()
-[[2, 2], [2, 5], [5, 6]]
+>>> context_windows([np.array([5, 6])], context_size=2, start_id=0, end_id=2)[0].tolist()
+[[0, 0], [0, 5], [5, 6]]
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from training.errors import UserError
 from training.tasks.base import Prepared, finish_dataset
 from vocab._atomic import write_text_atomic
 
-__all__ = ["prepare", "evaluate", "report", "context_windows", "lm_sequences", "START", "END"]
+__all__ = ["prepare", "evaluate", "report", "context_windows", "lm_sequences", "END", "PAD_ID"]
 
-START, END = "<s>", "</s>"
+END = "</s>"
+PAD_ID = 0
 
 
 def _log(message: str) -> None:
@@ -78,7 +80,7 @@ def lm_sequences(config: dict[str, Any], vocabulary=None):
         raise UserError("data: the train or test split is empty; use more data or other data.split fractions")
     text_config = TextConfig.from_dict(config["text"])
     if vocabulary is None:
-        vocabulary, _ = build_vocabulary([r.text for r in splits["train"]], text_config, config["vocabulary"], specials=[START, END])
+        vocabulary, _ = build_vocabulary([r.text for r in splits["train"]], text_config, config["vocabulary"], specials=[END])
     sequences = {
         name: [np.array(vocabulary.encode(tokens), np.int64) for tokens in tokenize([r.text for r in records], text_config)]
         for name, records in splits.items()
@@ -101,8 +103,8 @@ def prepare(config: dict[str, Any], run_dir: Path, resuming: bool) -> Prepared:
         vocabulary.save(run_dir / "vocabulary.txt")
     write_text_atomic(run_dir / "text_config.json", json.dumps(text_config.to_dict(), indent=1))
     write_text_atomic(run_dir / "lm_config.json", json.dumps({"context_size": n1}))
-    start_id, end_id = vocabulary.token_id(START), vocabulary.token_id(END)
-    arrays = {name: context_windows(docs, n1, start_id, end_id) for name, docs in sequences.items()}
+    end_id = vocabulary.token_id(END)
+    arrays = {name: context_windows(docs, n1, PAD_ID, end_id) for name, docs in sequences.items()}
     _log("data: " + ", ".join(f"{k} {len(sequences[k])} documents, {len(v[1])} tokens" for k, v in arrays.items())
          + f"; vocabulary {len(vocabulary)} ids")
     training = config["training"]

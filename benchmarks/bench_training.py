@@ -1,0 +1,161 @@
+"""Training results on real data, and the overhead of lexivision's input pipeline.
+
+    python -m benchmarks.bench_training fashion [--config examples/fashion_mnist_cnn.toml] [--set k=v]...
+    python -m benchmarks.bench_training fortunes [--config A.toml --config B.toml ...]
+    python -m benchmarks.bench_training pipeline [--epochs 3]
+
+``fashion``: train an example config, print test accuracy and time.
+``fortunes``: train neural configs and scikit-learn's TF-IDF (1-2 grams) +
+logistic regression on the same split (C tuned on validation), print both.
+``pipeline``: the same model fitted for whole epochs through lexivision's
+tf.data pipeline and with plain Keras on in-memory NumPy arrays, alternating,
+median epoch time and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _train(config_path: str, overrides: list[str], run: Path) -> dict:
+    from training.config import load_config
+    from training.train import train
+
+    config = load_config(config_path, overrides)
+    start = time.time()
+    metrics = train(config, run, verbose=2, resume=False)
+    print(f"RESULT {Path(config_path).stem} {' '.join(overrides)}: test accuracy {metrics['test_accuracy']:.4f}, "
+          f"macro-F1 {metrics.get('test_macro_f1', float('nan')):.4f}, fit {metrics['fit_seconds']:.0f} s, "
+          f"total {time.time() - start:.0f} s, epochs {_epochs_run(run)}", flush=True)
+    return metrics
+
+
+def _epochs_run(run: Path) -> int:
+    history = run / "history.csv"
+    return max(0, len(history.read_text().splitlines()) - 1) if history.is_file() else 0
+
+
+def sklearn_baseline(config_path: str, overrides: list[str]) -> dict:
+    """TF-IDF (1-2 grams, sublinear tf) + LogisticRegression on the config's split; C tuned on validation.
+
+    Two tokenisations: scikit-learn's own, and lexivision's tokens (the neural model's).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from pipeline.text.config import TextConfig
+    from pipeline.text.tokenize import tokenize
+    from training.config import load_config
+    from training.data import load_text_splits
+
+    config = load_config(config_path, overrides)
+    splits = load_text_splits(config["data"])
+    labels = {k: [r.label for r in v] for k, v in splits.items()}
+    text_config = TextConfig.from_dict(config["text"])
+    best = {}
+    for name in ("sklearn tokens", "lexivision tokens"):
+        if name == "sklearn tokens":
+            vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
+            docs = {k: [r.text for r in v] for k, v in splits.items()}
+        else:
+            vectorizer = TfidfVectorizer(analyzer=lambda t: t + [f"{a} {b}" for a, b in zip(t, t[1:])],
+                                         sublinear_tf=True, min_df=2)
+            docs = {k: tokenize([r.text for r in v], text_config) for k, v in splits.items()}
+        x_train = vectorizer.fit_transform(docs["train"])
+        x_val, x_test = vectorizer.transform(docs["validation"]), vectorizer.transform(docs["test"])
+        for c in (3.0, 10.0, 30.0):
+            start = time.time()
+            clf = LogisticRegression(C=c, max_iter=300).fit(x_train, labels["train"])
+            val = accuracy_score(labels["validation"], clf.predict(x_val))
+            predicted = clf.predict(x_test)
+            result = {"tokens": name, "C": c, "validation_accuracy": val,
+                      "test_accuracy": accuracy_score(labels["test"], predicted),
+                      "test_macro_f1": f1_score(labels["test"], predicted, average="macro"),
+                      "seconds": time.time() - start}
+            print(f"  TF-IDF+LR {name} C={c}: validation {val:.4f}, test {result['test_accuracy']:.4f} "
+                  f"({result['seconds']:.0f} s)", flush=True)
+            if not best or val > best["validation_accuracy"]:
+                best = result
+    print(f"RESULT TF-IDF(1-2 grams)+LogisticRegression ({best['tokens']}, C={best['C']} chosen on validation): "
+          f"test accuracy {best['test_accuracy']:.4f}, macro-F1 {best['test_macro_f1']:.4f}", flush=True)
+    return best
+
+
+def pipeline_overhead(epochs: int) -> None:
+    """Median epoch time: lexivision's prepared tf.data datasets vs ``model.fit`` on NumPy arrays."""
+    import keras
+    import numpy as np
+
+    from training.config import load_config
+    from training.model_kinds import build_model
+    from training.tasks import task_module
+    from training.train import _compile
+
+    cases = [
+        ("fortunes average_embedding", "fortunes_average_embedding.toml", ["training.tensorboard=false"], "text"),
+        ("fashion-mnist cnn", "fashion_mnist_cnn.toml", ["model.filters=[16, 32]", "model.dense_units=[64]"], "image"),
+    ]
+    for name, example, overrides, modality in cases:
+        config = load_config(ROOT / "examples" / example, overrides)
+        run = ROOT / "runs" / "bench_pipeline"
+        run.mkdir(parents=True, exist_ok=True)
+        task = task_module(modality, "classification")
+        prepared = task.prepare(config, run, resuming=False)
+        x, y = prepared.extra["arrays"]["train"]
+        if modality == "image":
+            x = x.astype(np.float32) / 255.0  # plain Keras gets the ready float pixels in memory
+        keras.utils.set_random_seed(0)
+        model = build_model(config["model"], **prepared.data_args)
+        _compile(model, config["training"], prepared.steps_per_epoch)
+        batch = config["training"]["batch_size"]
+        model.fit(prepared.train, epochs=1, verbose=0)  # trace both paths once
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=True)
+        ours, plain = [], []
+        for _ in range(epochs):
+            start = time.perf_counter()
+            model.fit(prepared.train, epochs=1, verbose=0)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=True)
+            plain.append(time.perf_counter() - start)
+        a, b = float(np.median(ours)), float(np.median(plain))
+        print(f"RESULT pipeline {name}: lexivision {a:.2f} s/epoch, plain Keras on NumPy {b:.2f} s/epoch, "
+              f"ratio {a / b:.3f} (epochs {len(y)} examples, batch {batch}; all: {[round(t, 2) for t in ours]} vs "
+              f"{[round(t, 2) for t in plain]})", flush=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("fashion", "fortunes", "pipeline"))
+    parser.add_argument("--config", action="append", default=[])
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per side (pipeline)")
+    parser.add_argument("--skip-sklearn", action="store_true")
+    args = parser.parse_args(argv)
+    start = time.time()
+    if args.what == "fashion":
+        for config in args.config or [str(ROOT / "examples" / "fashion_mnist_cnn.toml")]:
+            _train(config, args.overrides, ROOT / "runs" / f"bench_{Path(config).stem}")
+    elif args.what == "fortunes":
+        configs = args.config or [str(ROOT / "examples" / "fortunes_tfidf.toml")]
+        neural = {c: _train(c, args.overrides, ROOT / "runs" / f"bench_{Path(c).stem}") for c in configs}
+        if not args.skip_sklearn:
+            baseline = sklearn_baseline(configs[0], args.overrides)
+            best = max(neural, key=lambda c: neural[c]["test_accuracy"])
+            acc = neural[best]["test_accuracy"]
+            print(f"RESULT best neural {Path(best).stem} {acc:.4f} vs TF-IDF+LR {baseline['test_accuracy']:.4f}: "
+                  f"{'neural better' if acc > baseline['test_accuracy'] else 'TF-IDF+LR better'} "
+                  f"by {abs(acc - baseline['test_accuracy']):.4f}")
+    else:
+        pipeline_overhead(args.epochs)
+    print(f"benchmark time {time.time() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
