@@ -98,7 +98,8 @@ def pipeline_overhead(epochs: int) -> None:
 
     cases = [
         ("fortunes average_embedding", "fortunes_average_embedding.toml", ["training.tensorboard=false"], "text"),
-        ("fashion-mnist cnn", "fashion_mnist_cnn.toml", ["model.filters=[16, 32]", "model.dense_units=[64]"], "image"),
+        ("fashion-mnist cnn", "fashion_mnist_cnn.toml",
+         ["model.filters=[16, 32]", "model.dense_units=[64]", "data.max_per_class=1000"], "image"),
     ]
     for name, example, overrides, modality in cases:
         config = load_config(ROOT / "examples" / example, overrides)

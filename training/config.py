@@ -44,7 +44,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "text": {},
     "image": {"augment": "none"},
-    "vocabulary": {"min_freq": 2, "max_size": 20000, "min_df": None, "max_df": None, "stop_words": None},
+    "vocabulary": {
+        "min_freq": 2, "max_size": 20000, "min_df": None, "max_df": None, "stop_words": None, "bigram_buckets": 0,
+    },
     "model": {"kind": "average_embedding"},
     "language_model": {"context_size": 4, "max_documents": 0},
     "training": {
@@ -175,6 +177,8 @@ def _validate_text(config: dict[str, Any]) -> None:
         raise UserError(f"vocabulary.min_freq must be >= 1. Received: {v['min_freq']}")
     if v["max_size"] < 1:
         raise UserError(f"vocabulary.max_size must be >= 1. Received: {v['max_size']}")
+    if v["bigram_buckets"] < 0:
+        raise UserError(f"vocabulary.bigram_buckets must be >= 0 (0 = no bigrams). Received: {v['bigram_buckets']}")
 
 
 def _validate_data(config: dict[str, Any]) -> None:
@@ -288,6 +292,8 @@ def _validate_model(config: dict[str, Any]) -> None:
         )
     if spec.task == "language_model" and config["training"]["class_weight"] != "none":
         raise UserError("training.class_weight applies to classification; a language model takes 'none'")
+    if config["vocabulary"]["bigram_buckets"] and (spec.task != "classification" or spec.modality != "text"):
+        raise UserError("vocabulary.bigram_buckets applies to text classification; set it to 0")
     config["model"] = check_model_section(model)
 
 

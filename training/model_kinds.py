@@ -28,7 +28,7 @@ __all__ = ["MODEL_KINDS", "ModelKind", "register_model_kind", "builder_parameter
 # Arguments that the training task derives from the data, never from the config.
 DATA_ARGUMENTS = ("vocab_size", "num_classes", "input_shape", "sequence_length", "context_size", "idf")
 # Builder arguments that take Python objects, not config values.
-OBJECT_ARGUMENTS = ("preprocessor", "preprocessing", "name")
+OBJECT_ARGUMENTS = ("preprocessor", "preprocessing", "embedding_weights", "name")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def _resume_from(run_dir: Path, resume: bool | None) -> list[Path]:
 
 def _load_checkpoint(checkpoints: list[Path]):
     """The newest checkpoint that loads (an interrupted save leaves a broken file) and its epoch."""
+    import training.ngrams  # noqa: F401 - registers HashedBigrams for loading
     from training.models import load_model
 
     for path in reversed(checkpoints):
@@ -115,7 +116,10 @@ def train(
                 model, initial_epoch = _load_checkpoint(checkpoints)
                 _log(f"resuming from {CHECKPOINT_DIR}/epoch_{initial_epoch:03d}.keras")
             else:
-                model = _float32_output(build_model(config["model"], **prepared.data_args))
+                model = build_model(config["model"], **prepared.data_args)
+                if prepared.wrap_model is not None:
+                    model = prepared.wrap_model(model)
+                model = _float32_output(model)
                 _compile(model, training, prepared.steps_per_epoch)
                 initial_epoch = 0
         if verbose is None:

@@ -52,7 +52,8 @@ def text_run(tmp_path_factory, fortunes_dir):
 
     run_dir = tmp_path_factory.mktemp("text_run")
     config = load_config(None, text_overrides(fortunes_dir, "training.epochs=2", "training.class_weight='balanced'",
-                                              "model.pooling='tfidf'", "training.lr_schedule='cosine'"))
+                                              "model.pooling='tfidf'", "training.lr_schedule='cosine'",
+                                              "vocabulary.bigram_buckets=64"))
     metrics = train(config, run_dir, verbose=0)
     return run_dir, config, metrics
 

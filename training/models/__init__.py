@@ -37,6 +37,7 @@ def __dir__():
 # keras.models.load_model rebuild a saved model.
 CUSTOM_OBJECT_MODULES = (
     "training.models.pooling",
+    "training.ngrams",
     "pipeline.text.preprocessor",
 )
 

@@ -21,6 +21,7 @@ class Prepared:
     data_args: dict[str, Any]  # builder arguments derived from the data (vocab_size, num_classes, ...)
     steps_per_epoch: int
     class_weight: dict[int, float] | None = None
+    wrap_model: Any = None  # optional callable: built model -> model the run trains (e.g. hashed bigrams in front)
     extra: dict[str, Any] = field(default_factory=dict)  # task-specific (vocabulary, labels, images)
 
 

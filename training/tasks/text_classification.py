@@ -109,15 +109,27 @@ def prepare(config: dict[str, Any], run_dir: Path, resuming: bool) -> Prepared:
 
     y_train = arrays["train"][1]
     pooling_idf = idf_weights(vocabulary) if config["model"].get("pooling") == "tfidf" else None
+    data_args = {"vocab_size": len(vocabulary), "num_classes": len(labels),
+                 "sequence_length": text_config.max_length, "idf": pooling_idf}
+    wrap = None
+    buckets = config["vocabulary"]["bigram_buckets"]
+    if buckets:
+        from training.ngrams import bigram_idf, with_bigrams
+
+        num_tokens, length = len(vocabulary), text_config.max_length
+        data_args.update(vocab_size=num_tokens + buckets, sequence_length=2 * length - 1)
+        if pooling_idf is not None:
+            data_args["idf"] = bigram_idf(pooling_idf, arrays["train"][0], buckets)
+
+        def wrap(base):
+            return with_bigrams(base, length, num_tokens, buckets)
     return Prepared(
         train=dataset("train", True),
         validation=dataset("validation", False) if len(arrays["validation"][1]) else None,
         test=dataset("test", False),
         y_test=arrays["test"][1],
-        data_args={
-            "vocab_size": len(vocabulary), "num_classes": len(labels),
-            "sequence_length": text_config.max_length, "idf": pooling_idf,
-        },
+        data_args=data_args,
+        wrap_model=wrap,
         steps_per_epoch=max(1, math.ceil(len(y_train) / training["batch_size"])),
         class_weight=class_weights(training["class_weight"], y_train, len(labels)),
         extra={"vocabulary": vocabulary, "labels": labels, "arrays": arrays},
