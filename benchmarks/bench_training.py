@@ -21,13 +21,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _train(config_path: str, overrides: list[str], run: Path) -> dict:
+def _train(config_path: str, overrides: list[str], run: Path, reuse: bool = False) -> dict:
+    """Train ``config_path`` into ``run`` (or, with ``reuse``, read a finished run of the same resolved config)."""
+    import json
+
     from training.config import load_config
     from training.train import train
 
     config = load_config(config_path, overrides)
     start = time.time()
-    metrics = train(config, run, verbose=2, resume=False)
+    if reuse and (run / "metrics.json").is_file() and load_config(run / "config.toml") == config:
+        metrics = json.loads((run / "metrics.json").read_text())
+        print(f"reusing the finished run {run}")
+    else:
+        metrics = train(config, run, verbose=2, resume=False)
     print(f"RESULT {Path(config_path).stem} {' '.join(overrides)}: test accuracy {metrics['test_accuracy']:.4f}, "
           f"macro-F1 {metrics.get('test_macro_f1', float('nan')):.4f}, fit {metrics['fit_seconds']:.0f} s, "
           f"total {time.time() - start:.0f} s, epochs {_epochs_run(run)}", flush=True)
@@ -39,10 +46,10 @@ def _epochs_run(run: Path) -> int:
     return max(0, len(history.read_text().splitlines()) - 1) if history.is_file() else 0
 
 
-def sklearn_baseline(config_path: str, overrides: list[str]) -> dict:
+def sklearn_baseline(config_path: str, overrides: list[str], tokenizations=("sklearn tokens",), grid=(10.0, 30.0)) -> dict:
     """TF-IDF (1-2 grams, sublinear tf) + LogisticRegression on the config's split; C tuned on validation.
 
-    Two tokenisations: scikit-learn's own, and lexivision's tokens (the neural model's).
+    Tokenisations: scikit-learn's own, and/or lexivision's tokens (the neural model's).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -58,7 +65,7 @@ def sklearn_baseline(config_path: str, overrides: list[str]) -> dict:
     labels = {k: [r.label for r in v] for k, v in splits.items()}
     text_config = TextConfig.from_dict(config["text"])
     best = {}
-    for name in ("sklearn tokens", "lexivision tokens"):
+    for name in tokenizations:
         if name == "sklearn tokens":
             vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
             docs = {k: [r.text for r in v] for k, v in splits.items()}
@@ -68,7 +75,7 @@ def sklearn_baseline(config_path: str, overrides: list[str]) -> dict:
             docs = {k: tokenize([r.text for r in v], text_config) for k, v in splits.items()}
         x_train = vectorizer.fit_transform(docs["train"])
         x_val, x_test = vectorizer.transform(docs["validation"]), vectorizer.transform(docs["test"])
-        for c in (3.0, 10.0, 30.0):
+        for c in grid:
             start = time.time()
             clf = LogisticRegression(C=c, max_iter=300).fit(x_train, labels["train"])
             val = accuracy_score(labels["validation"], clf.predict(x_val))
@@ -137,16 +144,21 @@ def main(argv=None) -> int:
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--epochs", type=int, default=3, help="timed epochs per side (pipeline)")
     parser.add_argument("--skip-sklearn", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="read finished runs of the same config instead of training")
+    parser.add_argument("--both-tokenizations", action="store_true", help="also fit TF-IDF+LR on lexivision's tokens")
+    parser.add_argument("--c", type=float, action="append", default=None, help="LogisticRegression C grid (10, 30)")
     args = parser.parse_args(argv)
+    args.c = args.c or [10.0, 30.0]
     start = time.time()
     if args.what == "fashion":
         for config in args.config or [str(ROOT / "examples" / "fashion_mnist_cnn.toml")]:
             _train(config, args.overrides, ROOT / "runs" / f"bench_{Path(config).stem}")
     elif args.what == "fortunes":
         configs = args.config or [str(ROOT / "examples" / "fortunes_tfidf.toml")]
-        neural = {c: _train(c, args.overrides, ROOT / "runs" / f"bench_{Path(c).stem}") for c in configs}
+        neural = {c: _train(c, args.overrides, ROOT / "runs" / f"bench_{Path(c).stem}", reuse=args.reuse) for c in configs}
         if not args.skip_sklearn:
-            baseline = sklearn_baseline(configs[0], args.overrides)
+            tokenizations = ("sklearn tokens", "lexivision tokens") if args.both_tokenizations else ("sklearn tokens",)
+            baseline = sklearn_baseline(configs[0], args.overrides, tokenizations, tuple(args.c))
             best = max(neural, key=lambda c: neural[c]["test_accuracy"])
             acc = neural[best]["test_accuracy"]
             print(f"RESULT best neural {Path(best).stem} {acc:.4f} vs TF-IDF+LR {baseline['test_accuracy']:.4f}: "

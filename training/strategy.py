@@ -59,13 +59,18 @@ def is_chief(tf_config: dict[str, Any] | None) -> bool:
 
 
 def select_strategy(name: str):
-    """The ``tf.distribute.Strategy`` for ``training.strategy``."""
+    """The ``tf.distribute.Strategy`` for ``training.strategy``.
+
+    Call it before any other TensorFlow work in the process: MultiWorkerMirroredStrategy
+    can only be created while the eager context is fresh.
+    """
     import tensorflow as tf
 
     tf_config = read_tf_config(required=name == "multi_worker")
-    gpus = tf.config.list_logical_devices("GPU")
     if name == "multi_worker" or (name == "auto" and tf_config and len(_cluster_tasks(tf_config)) > 1):
+        # before anything else touches the TF context: collective ops are configured at startup
         return tf.distribute.MultiWorkerMirroredStrategy()
+    gpus = tf.config.list_logical_devices("GPU")
     if name == "mirrored":
         return tf.distribute.MirroredStrategy(devices=None if gpus else ["/cpu:0"])
     if name == "auto" and len(gpus) > 1:

@@ -106,11 +106,11 @@ def train(
     task = task_module(modality_of_source(config["data"]["source"]), kind.task)
     chief = is_chief(read_tf_config(required=False))
 
+    strategy = select_strategy(training["strategy"])  # first: multi-worker needs a fresh TF context
     keras.utils.set_random_seed(training["seed"])
     start = time.time()
     prepared = task.prepare(config, run_dir, resuming=bool(checkpoints))
     with precision_policy(training["mixed_precision"]):
-        strategy = select_strategy(training["strategy"])
         with strategy.scope():
             if checkpoints:
                 model, initial_epoch = _load_checkpoint(checkpoints)
