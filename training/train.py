@@ -124,8 +124,11 @@ def train(
                 initial_epoch = 0
         if verbose is None:
             verbose = 1 if sys.stdout.isatty() else 2
-        _log(f"training {model.name} ({model.count_params():,} parameters) for epochs {initial_epoch + 1}.."
-             f"{training['epochs']} with {type(strategy).__name__}, policy {keras.mixed_precision.global_policy().name}")
+        if initial_epoch < training["epochs"]:
+            _log(f"training {model.name} ({model.count_params():,} parameters) for epochs {initial_epoch + 1}.."
+                 f"{training['epochs']} with {type(strategy).__name__}, policy {keras.mixed_precision.global_policy().name}")
+        else:
+            _log(f"the checkpoint holds {initial_epoch} epochs >= training.epochs = {training['epochs']}: evaluating only")
         fit_start = time.time()
         if initial_epoch < training["epochs"]:
             model.fit(
