@@ -171,15 +171,19 @@ def plot_embedding_map(vectors: np.ndarray, tokens: list[str], path: Path, metho
 
 
 def embedding_report(model, vocabulary, run_dir: Path, *, queries: int = 20, words: int = 200) -> dict[str, Any]:
-    """Nearest neighbours of frequent words and a PCA word map from the model's first Embedding layer."""
+    """Nearest neighbours of frequent content words and a PCA word map from the model's first Embedding layer."""
     layer = first_layer_of(model, "Embedding")
     if layer is None:
         return {}
     table = np.asarray(layer.embeddings.numpy(), dtype=np.float32)
     tokens = vocabulary.tokens(include_specials=True)
     first = 1 + vocabulary.num_oov_indices + len(vocabulary.specials)
-    # frequent words: ids are sorted by frequency; skip punctuation-only tokens
-    frequent = [i for i in range(first, min(len(tokens), table.shape[0])) if any(c.isalnum() for c in tokens[i])]
+    # frequent content words: ids are sorted by frequency; keep alphabetic tokens that are not English stop words
+    from vocab.stop_words import english_stop_words
+
+    stop = english_stop_words()
+    frequent = [i for i in range(first, min(len(tokens), table.shape[0]))
+                if tokens[i].isalpha() and tokens[i] not in stop]
     files = {}
     near = nearest_neighbours(table[: len(tokens)], tokens, frequent[:queries])
     files["neighbours"] = str(write_neighbours(near, run_dir / "neighbours.txt"))

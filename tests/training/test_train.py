@@ -43,8 +43,13 @@ def test_train_text_run_directory(text_run):
     assert any((run_dir / "logs").rglob("events.out.tfevents.*"))
     for name in ("learning_curves.png", "confusion_matrix.png", "embedding_map.png"):
         _assert_png(run_dir / name)
+    from vocab.stop_words import english_stop_words
+
     first = (run_dir / "neighbours.txt").read_text().splitlines()[0]
-    assert first.startswith("the: ") and first.count("(") == 8
+    word = first.split(":")[0]
+    assert word not in english_stop_words() and first.count("(") == 8
+    vocabulary = (run_dir / "vocabulary.txt").read_text().splitlines()
+    assert all(w in english_stop_words() or not w.isalpha() for w in vocabulary[: vocabulary.index(word)])
 
 
 @pytest.mark.slow
