@@ -14,8 +14,6 @@ signature (name and type of its default) before any data is read.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,15 +73,14 @@ def register_model_kind(name: str, builder: Callable[..., Any], modality: str, t
 
 
 def available_kinds() -> list[str]:
+    """The kinds whose builder can be loaded here."""
+    import training.models
+
     out = []
     for name, kind in MODEL_KINDS.items():
-        if callable(kind.builder) or importlib.util.find_spec(f"training.models.{_module_of(kind.builder)}"):
+        if callable(kind.builder) or kind.builder in getattr(training.models, "__all__", ()):
             out.append(name)
     return out
-
-
-def _module_of(builder_name: str) -> str:
-    return "rnn" if builder_name == "lstm" else builder_name
 
 
 def builder_parameters(kind: str) -> dict[str, inspect.Parameter]:

@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+__all__ = ["english_stop_words", "load_stop_words"]
+
 
 def english_stop_words() -> frozenset[str]:
     """spaCy's English stop words (326 words, lowercase)."""

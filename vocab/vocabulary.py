@@ -10,14 +10,18 @@ Id layout (the Keras ``StringLookup`` / ``TextVectorization`` convention)::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from vocab._atomic import write_text_atomic
+from vocab._farmhash import hash_bucket
 from vocab.counts import TokenCounts
 from vocab.stop_words import load_stop_words
+
+__all__ = ["MASK_TOKEN", "OOV_TOKEN", "Vocabulary", "VocabularyError", "sidecar_path"]
 
 MASK_TOKEN = ""
 OOV_TOKEN = "[UNK]"
@@ -55,6 +59,37 @@ def _check_token(token: str, where: str) -> None:
         raise VocabularyError(f"{where}: token {OOV_TOKEN!r} is reserved for out-of-vocabulary ids")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _hash_bucket(token: str, num_buckets: int) -> int:
+    """Cached: the pure-Python FarmHash costs microseconds, and OOV words repeat."""
+    return hash_bucket(token, num_buckets)
+
+
+def _check_num_oov_indices(num_oov_indices: int) -> None:
+    if isinstance(num_oov_indices, bool) or not isinstance(num_oov_indices, int) or num_oov_indices < 1:
+        raise VocabularyError(
+            f"`num_oov_indices` must be an int >= 1. Received: num_oov_indices={num_oov_indices!r}"
+        )
+
+
+def _all_plain_tokens(entries: list) -> bool:
+    """Fast path: all strings, none empty, no newline, not the OOV token."""
+    if not set(map(type, entries)) <= {str}:
+        return False
+    text = "".join(entries)
+    return "\n" not in text and "\r" not in text and all(entries) and OOV_TOKEN not in entries
+
+
+def _check_entries(entries: list) -> None:
+    """Slow path: find the first bad entry and say which one it is."""
+    seen: dict[str, int] = {}
+    for i, token in enumerate(entries, start=1):
+        _check_token(token, f"vocabulary entry {i}")
+        if token in seen:
+            raise VocabularyError(f"vocabulary entry {i}: duplicate token {token!r} (first at entry {seen[token]})")
+        seen[token] = i
+
+
 class Vocabulary:
     """An immutable token <-> id mapping with padding and OOV ids.
 
@@ -81,10 +116,7 @@ class Vocabulary:
         num_docs: int = 0,
         settings: dict | None = None,
     ) -> None:
-        if isinstance(num_oov_indices, bool) or not isinstance(num_oov_indices, int) or num_oov_indices < 1:
-            raise VocabularyError(
-                f"`num_oov_indices` must be an int >= 1. Received: num_oov_indices={num_oov_indices!r}"
-            )
+        _check_num_oov_indices(num_oov_indices)
         self._specials = list(specials)
         self._terms = list(tokens)
         self.num_oov_indices = num_oov_indices
@@ -92,13 +124,12 @@ class Vocabulary:
         self.doc_freq = dict(doc_freq or {})
         self.num_docs = num_docs
         self.settings = dict(settings or {})
-        self._index: dict[str, int] = {}
+        self._table: list[str] | None = None  # id -> token, built on first decode
+        entries = self._specials + self._terms
         first = 1 + num_oov_indices
-        for i, token in enumerate(self._specials + self._terms):
-            _check_token(token, f"vocabulary entry {i + 1}")
-            if token in self._index:
-                raise VocabularyError(f"vocabulary entry {i + 1}: duplicate token {token!r}")
-            self._index[token] = first + i
+        self._index: dict[str, int] = dict(zip(entries, range(first, first + len(entries))))
+        if len(self._index) != len(entries) or not _all_plain_tokens(entries):
+            _check_entries(entries)
 
     # Construction ---------------------------------------------------------
 
@@ -127,6 +158,7 @@ class Vocabulary:
             raise VocabularyError(f"`max_size` must be None or an int >= 1. Received: max_size={max_size!r}")
         _check_count_or_fraction("min_df", min_df)
         _check_count_or_fraction("max_df", max_df)
+        _check_num_oov_indices(num_oov_indices)
         counts = token_docs_or_counts
         if not isinstance(counts, TokenCounts):
             counts = TokenCounts().update(counts)
@@ -139,22 +171,27 @@ class Vocabulary:
             )
         stop = load_stop_words(stop_words)
         reserved = set(specials) | {MASK_TOKEN, OOV_TOKEN}
-        df = counts.doc_freq
-        kept = [
-            (token, count)
-            for token, count in counts.term_freq.items()
-            if count >= min_freq and lo <= df[token] <= hi and token not in stop and token not in reserved
-        ]
-        kept.sort(key=lambda tc: (-tc[1], tc[0]))
+        tf, df = counts.term_freq, counts.doc_freq
+        tokens = list(tf)
+        if any(t in tf for t in reserved):
+            tokens = [t for t in tokens if t not in reserved]
+        if stop:
+            tokens = [t for t in tokens if t not in stop]
+        if min_freq > 1:
+            tokens = [t for t in tokens if tf[t] >= min_freq]
+        if lo > 0 or hi < counts.num_docs:
+            tokens = [t for t in tokens if lo <= df[t] <= hi]
+        # Count descending, ties by token ascending: two C-level stable sorts.
+        tokens.sort()
+        tokens.sort(key=tf.__getitem__, reverse=True)
         if max_size is not None:
-            kept = kept[:max_size]
-        if not kept:
+            del tokens[max_size:]
+        if not tokens:
             raise VocabularyError(
                 f"After filtering, no tokens remain (min_freq={min_freq}, min_df={min_df}, "
                 f"max_df={max_df}, {len(counts)} distinct tokens in {counts.num_docs} documents). "
                 "Try a lower min_freq or min_df, or a higher max_df."
             )
-        tokens = [t for t, _ in kept]
         settings = {
             "min_freq": min_freq,
             "max_size": max_size,
@@ -168,8 +205,8 @@ class Vocabulary:
             tokens,
             specials=specials,
             num_oov_indices=num_oov_indices,
-            term_freq={t: counts.term_freq[t] for t in tokens},
-            doc_freq={t: df[t] for t in tokens},
+            term_freq=dict(zip(tokens, map(tf.__getitem__, tokens))),
+            doc_freq=dict(zip(tokens, map(df.__getitem__, tokens))),
             num_docs=counts.num_docs,
             settings=settings,
         )
@@ -197,9 +234,7 @@ class Vocabulary:
         """The OOV id of a token not in the vocabulary (Keras' hashing when several buckets)."""
         if self.num_oov_indices == 1:
             return 1
-        from vocab._farmhash import fingerprint64
-
-        return 1 + fingerprint64(token.encode("utf-8")) % self.num_oov_indices
+        return 1 + _hash_bucket(token, self.num_oov_indices)
 
     def token_id(self, token: str) -> int:
         if token == MASK_TOKEN:
@@ -217,7 +252,9 @@ class Vocabulary:
 
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Id list -> token list; OOV ids decode to "[UNK]", 0 to ""."""
-        table = self.tokens(include_specials=True)
+        table = self._table
+        if table is None:
+            table = self._table = self.tokens(include_specials=True)
         out = []
         for i in ids:
             i = int(i)
@@ -263,7 +300,10 @@ class Vocabulary:
         text file as is and maps tokens to the same ids as :meth:`encode`.
         """
         path = Path(path)
-        write_text_atomic(path, "".join(t + "\n" for t in self._specials + self._terms))
+        entries = self._specials + self._terms
+        if not _all_plain_tokens(entries):
+            _check_entries(entries)  # raises before anything is written
+        write_text_atomic(path, "".join(t + "\n" for t in entries))
         sidecar = {
             "format": "lexivision.vocabulary/1",
             "num_oov_indices": self.num_oov_indices,
@@ -289,11 +329,14 @@ class Vocabulary:
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
+        if not lines:
+            raise VocabularyError(f"{path}: empty vocabulary file; it needs one token per line")
         seen: dict[str, int] = {}
         for n, line in enumerate(lines, start=1):
             token = line.rstrip("\r")
             if token == "":
                 raise VocabularyError(f"{path}:{n}: blank line; a vocabulary file holds one non-empty token per line")
+            _check_token(token, f"{path}:{n}")
             if token in seen:
                 raise VocabularyError(f"{path}:{n}: duplicate token {token!r} (first on line {seen[token]})")
             seen[token] = n
@@ -305,18 +348,26 @@ class Vocabulary:
                 meta = json.loads(side.read_text(encoding="utf-8"))
             except ValueError as err:
                 raise VocabularyError(f"{side}: invalid JSON sidecar ({err})") from None
-        specials = list(meta.get("specials", []))
+        try:
+            specials = list(meta.get("specials", []))
+            counts = meta.get("counts", {})
+            term_freq = {t: int(c[0]) for t, c in counts.items()}
+            doc_freq = {t: int(c[1]) for t, c in counts.items()}
+            num_oov_indices = int(meta.get("num_oov_indices", 1))
+            num_docs = int(meta.get("num_docs", 0))
+            settings = dict(meta.get("settings", {}))
+        except (AttributeError, TypeError, ValueError, IndexError) as err:
+            raise VocabularyError(f"{side}: malformed sidecar ({err}); delete it or save the vocabulary again") from None
         if tokens[: len(specials)] != specials:
             raise VocabularyError(f"{path}: the first lines do not match the specials {specials} in {side}")
-        counts = meta.get("counts", {})
         return cls(
             tokens[len(specials):],
             specials=specials,
-            num_oov_indices=int(meta.get("num_oov_indices", 1)),
-            term_freq={t: c[0] for t, c in counts.items()},
-            doc_freq={t: c[1] for t, c in counts.items()},
-            num_docs=int(meta.get("num_docs", 0)),
-            settings=meta.get("settings", {}),
+            num_oov_indices=num_oov_indices,
+            term_freq=term_freq,
+            doc_freq=doc_freq,
+            num_docs=num_docs,
+            settings=settings,
         )
 
     def __eq__(self, other: object) -> bool:

@@ -49,8 +49,6 @@ def read_fortune_file(path: str | os.PathLike, label: str | None = None) -> Iter
 def read_fortunes(directory: str | os.PathLike = DEFAULT_DIR) -> list[Record]:
     """Every quotation of every category file, labelled by category.
 
-    >>> records = read_fortunes()  # doctest: +SKIP
-    >>> len(records), records[0].label  # doctest: +SKIP
-    (15216, 'art')
+    On Debian's fortunes package this is 15,217 records in 43 categories.
     """
     return [r for path in fortune_files(directory) for r in read_fortune_file(path)]

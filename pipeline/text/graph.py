@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import tensorflow as tf
 import tensorflow_text as tf_text
 
-from pipeline.text.config import TextConfig
+from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import patterns, replacement
 
+__all__ = [
+    "check_exportable", "coerce_utf8", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens",
+    "string_table", "text_to_tokens",
+]
+
 _P = patterns("re2")
+_PA = patterns("re2", ascii_only=True)
 
 
-def _sub(text: tf.Tensor, step: str) -> tf.Tensor:
-    return tf.strings.regex_replace(text, _P[step], replacement(step, "re2"))
+def _sub(text: tf.Tensor, step: str, ascii_only: bool = False) -> tf.Tensor:
+    return tf.strings.regex_replace(text, (_PA if ascii_only else _P)[step], replacement(step, "re2"))
+
+
+def check_exportable(config: TextConfig) -> None:
+    """Raise ``ConfigError`` (with the reason) for settings the graph cannot reproduce."""
+    if config.tokenizer == "spacy":
+        raise ConfigError(
+            "text.tokenizer='spacy' runs spaCy's Python tokenizer and cannot run inside a TensorFlow graph; "
+            "use tokenizer='default' (same clitic rules, tested for parity) for models that take raw text, "
+            "and keep 'spacy' for batch analysis with pipeline.tokenize"
+        )
 
 
 def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
@@ -22,8 +40,14 @@ def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
     )
 
 
-def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    text = coerce_utf8(text)
+def _normalize_clean_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    # Rows matching "clean_ascii": valid UTF-8, unchanged by NFKC/NFD, no control characters, and
+    # their only spaces are those that the split and the "separate" pattern treat as " ".
+    return tf.strings.lower(text) if config.lowercase else text
+
+
+def _normalize_unicode(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    text = _sub(coerce_utf8(text), "unassigned")
     if config.normalization == "nfkc":
         text = tf_text.normalize_utf8(text, "NFKC")
     text = _sub(_sub(text, "space"), "control")
@@ -34,14 +58,109 @@ def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return text
 
 
+def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """The graph twin of ``tokenize.normalize`` on a ``[batch]`` string tensor."""
+    return _normalize_unicode(text, config)
+
+
+def _separate(text: tf.Tensor, config: TextConfig, ascii_only: bool) -> tf.Tensor:
+    """Normalised text -> text whose tokens are separated by spaces (split on whitespace)."""
+    if config.tokenizer == "whitespace":
+        return text
+    if not ascii_only:  # ASCII text has no typographic apostrophe
+        text = _sub(text, "apostrophe")
+    return _sub(_sub(text, "clitic", ascii_only), "separate", ascii_only)
+
+
 def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     """[batch] normalised strings -> [batch, (tokens)] ragged strings."""
-    if config.tokenizer == "spacy":
-        raise ValueError(
-            "text.tokenizer='spacy' runs in Python only and cannot be exported in a graph; "
-            "use tokenizer='default' for models that take raw text"
+    check_exportable(config)
+    return tf.strings.split(_separate(text, config, ascii_only=False))
+
+
+def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    clean = tf.strings.regex_full_match(text, _P["clean_ascii"])
+
+    def mixed():
+        # Rows that need the full treatment go through it alone; the rest stay on the fast path.
+        parts = tf.dynamic_partition(text, tf.cast(clean, tf.int32), 2)
+        indices = tf.dynamic_partition(tf.range(tf.size(text)), tf.cast(clean, tf.int32), 2)
+        slow = _separate(_normalize_unicode(parts[0], config), config, ascii_only=False)
+        fast = _separate(_normalize_clean_ascii(parts[1], config), config, ascii_only=True)
+        return tf.dynamic_stitch(indices, [slow, fast])
+
+    return tf.cond(
+        tf.reduce_all(clean),
+        lambda: _separate(_normalize_clean_ascii(text, config), config, ascii_only=True),
+        mixed,
+    )
+
+
+def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
+    """Normalise and split a ``[batch]`` of raw strings.
+
+    Rows of printable ASCII (with tabs and newlines) take a fast path that is
+    exact: ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no control
+    characters to delete, and every class clipped to ASCII matches on ASCII
+    what the full class matches. Other rows (a few per batch at most) go
+    through the full normalisation on their own.
+    """
+    check_exportable(config)
+    return tf.strings.split(_separated(text, config))
+
+
+def string_table(mapping: Mapping[str, str | int], default) -> tf.lookup.StaticHashTable:
+    """A static ``tf.lookup`` table from a Python mapping (string keys)."""
+    keys = list(mapping)
+    values = [mapping[k] for k in keys]
+    dtype = tf.string if isinstance(default, str) else tf.int64
+    return tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(tf.constant(keys, tf.string), tf.constant(values, dtype)),
+        default_value=default,
+    )
+
+
+def lookup_or_keep(tokens: tf.RaggedTensor, table: tf.lookup.StaticHashTable) -> tf.RaggedTensor:
+    """Replace each token found in a string table by its value (lemmas)."""
+    flat = tokens.flat_values
+    found = table.lookup(flat)
+    return tokens.with_flat_values(tf.where(tf.equal(found, ""), flat, found))
+
+
+def merge_phrases(tokens: tf.RaggedTensor, table: tf.lookup.StaticHashTable, lengths: Sequence[int]) -> tf.RaggedTensor:
+    """Greedy, left-to-right, longest-first phrase merge; the graph twin of ``PhraseMerger.merge``.
+
+    ``table`` maps a phrase (its tokens joined by a space) to its length. For
+    every position the longest phrase starting there is found with n-grams;
+    the greedy choice of starts is the path ``0 -> i + max(1, best[i]) -> ...``
+    through the whole batch (a phrase never crosses a row end), found exactly
+    by pointer doubling in ``log2(tokens)`` vectorised steps.
+    """
+    flat = tokens.flat_values
+    n = tf.size(flat, out_type=tf.int64)
+    token_starts = tokens.row_starts()
+    best = tf.zeros([n], tf.int64)
+    for length in sorted(set(lengths)):  # ascending: a longer match overwrites a shorter one
+        grams = tf.strings.ngrams(tokens, length, separator=" ")
+        rows = grams.value_rowids()
+        local = tf.range(tf.size(grams.flat_values, out_type=tf.int64)) - tf.gather(grams.row_starts(), rows)
+        pos = tf.gather(token_starts, rows) + local
+        hit = tf.equal(table.lookup(grams.flat_values), length)
+        best = tf.tensor_scatter_nd_max(
+            best, tf.expand_dims(tf.boolean_mask(pos, hit), 1), tf.fill([tf.reduce_sum(tf.cast(hit, tf.int32))], tf.constant(length, tf.int64))
         )
-    if config.tokenizer == "default":
-        text = _sub(" " + text + " ", "apostrophe")
-        text = _sub(_sub(text, "clitic"), "token")
-    return tf.strings.split(text)
+    # jump[i]: the next token start after a start at i; node n is the end of the batch
+    jump = tf.concat([tf.range(n) + tf.maximum(best, 1), [n]], axis=0)
+    on = tf.concat([tf.ones([1], tf.int64), tf.zeros([n], tf.int64)], axis=0)
+
+    def step(on, jump):
+        reached = tf.expand_dims(tf.boolean_mask(jump, tf.cast(on, tf.bool)), 1)
+        on = tf.tensor_scatter_nd_max(on, reached, tf.ones_like(reached[:, 0]))
+        return on, tf.gather(jump, jump)
+
+    on, _ = tf.while_loop(lambda on, jump: jump[0] < n, step, (on, jump))
+    is_start = on[:-1]
+    segment = tf.cumsum(is_start) - 1
+    merged = tf.strings.unsorted_segment_join(flat, segment, tf.reduce_sum(is_start), separator=" ")
+    counts = tf.reduce_sum(tokens.with_flat_values(is_start), axis=1)
+    return tf.RaggedTensor.from_row_lengths(merged, counts, validate=False)

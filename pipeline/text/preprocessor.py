@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import keras
 import tensorflow as tf
 
 from pipeline.text import graph
-from pipeline.text.config import TextConfig
+from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.tokenize import END_TOKEN, START_TOKEN
 from vocab import Vocabulary, load_stop_words
 
+__all__ = ["TextPreprocessor"]
+
 _VOCAB_ASSET = "vocabulary.txt"
+_LEMMA_ASSET = "lemmas.tsv"
 
 
 @keras.saving.register_keras_serializable(package="lexivision")
@@ -21,10 +25,12 @@ class TextPreprocessor(keras.layers.Layer):
     """tf.string ``[batch]`` -> int64 ids ``[batch, max_length]``, 0-padded.
 
     The same ``TextConfig`` run through :func:`pipeline.tokenize` gives the
-    same tokens; ids follow :class:`vocab.Vocabulary`. Works inside
-    ``tf.data.Dataset.map`` and as the first layer of a Functional model.
-    The vocabulary is saved as an asset of the ``.keras`` file, not in the
-    config.
+    same tokens (:meth:`tokens`); ids follow :class:`vocab.Vocabulary`. Works
+    inside ``tf.data.Dataset.map`` and as the first layer of a Functional
+    model. The vocabulary and the lemma table are saved as assets of the
+    ``.keras`` file, not in the config. ``lemma_table`` replaces spaCy's lookup
+    table when ``config.lemmatize`` (for example one baked from a POS-aware
+    pipeline with :func:`pipeline.text.lemmas.bake_pos_lemmas`).
 
     >>> from vocab import Vocabulary
     >>> vocab = Vocabulary.build([["he", "'s", "here", "."]])
@@ -34,27 +40,49 @@ class TextPreprocessor(keras.layers.Layer):
     [[4, 2, 1, 3, 0]]
     """
 
-    def __init__(self, config: TextConfig | dict | None = None, vocabulary: Vocabulary | str | os.PathLike | None = None, **kwargs):
+    def __init__(
+        self,
+        config: TextConfig | dict | None = None,
+        vocabulary: Vocabulary | str | os.PathLike | None = None,
+        lemma_table: Mapping[str, str] | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("dtype", "string")
         kwargs.setdefault("trainable", False)
         super().__init__(**kwargs)
         if isinstance(config, dict):
             config = TextConfig.from_dict(config)
         self.config = config or TextConfig()
+        graph.check_exportable(self.config)
         self._table = None
         self.vocabulary = None
         if vocabulary is not None:
             self.set_vocabulary(vocabulary)
-        self._stop_words = sorted(load_stop_words(self.config.stop_words))
-        self._stop_table = None
-        if self._stop_words:
-            self._stop_table = tf.lookup.StaticHashTable(
-                tf.lookup.KeyValueTensorInitializer(self._stop_words, tf.ones(len(self._stop_words), tf.int64)),
-                default_value=0,
-            )
+        self._phrases = self._phrase_list()
+        self._phrase_table = None
+        if self._phrases:
+            self._phrase_table = graph.string_table({" ".join(p): len(p) for p in self._phrases}, default=0)
+        self._lemmas = None
+        self._lemma_table = None
+        if self.config.lemmatize:
+            from pipeline.text.lemmas import lemma_table as spacy_table
+
+            self.set_lemma_table(spacy_table() if lemma_table is None else lemma_table)
+        elif lemma_table is not None:
+            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
+        try:
+            stop_words = sorted(load_stop_words(self.config.stop_words))
+        except FileNotFoundError as err:
+            raise ConfigError(f"text.{err}") from None
+        self._stop_table = graph.string_table(dict.fromkeys(stop_words, 1), default=0) if stop_words else None
         self.built = True
 
-    # Vocabulary ------------------------------------------------------------------------
+    def _phrase_list(self) -> list[tuple[str, ...]]:
+        from pipeline.text.phrases import PhraseMerger
+
+        return PhraseMerger.from_config(self.config).phrases
+
+    # Vocabulary and lemmas -------------------------------------------------------------
 
     def set_vocabulary(self, vocabulary: Vocabulary | str | os.PathLike) -> None:
         if not isinstance(vocabulary, Vocabulary):
@@ -66,27 +94,48 @@ class TextPreprocessor(keras.layers.Layer):
             tf.lookup.KeyValueTensorInitializer(
                 tf.constant(keys, tf.string), tf.range(first, first + len(keys), dtype=tf.int64)
             ),
-            default_value=-1,
+            # one OOV id: the table answers it directly; several: -1 marks the tokens to hash
+            default_value=1 if vocabulary.num_oov_indices == 1 else -1,
         )
+
+    def set_lemma_table(self, table: Mapping[str, str]) -> None:
+        """Use ``table`` (surface -> lemma) for lemmatisation."""
+        self._lemmas = {k: v for k, v in table.items() if k != v}
+        self._lemma_table = graph.string_table(self._lemmas, default="") if self._lemmas else None
 
     def save_assets(self, dir_path):
         if self.vocabulary is not None:
             self.vocabulary.save(Path(dir_path) / _VOCAB_ASSET)
+        if self._lemmas is not None:
+            from pipeline.text.lemmas import save_lemma_file
+
+            save_lemma_file(self._lemmas, Path(dir_path) / _LEMMA_ASSET)
 
     def load_assets(self, dir_path):
         path = Path(dir_path) / _VOCAB_ASSET
         if path.is_file():
             self.set_vocabulary(path)
+        lemmas = Path(dir_path) / _LEMMA_ASSET
+        if self.config.lemmatize and lemmas.is_file():
+            from pipeline.text.lemmas import load_lemma_file
+
+            self.set_lemma_table(load_lemma_file(lemmas))
 
     # Graph -----------------------------------------------------------------------------
 
     def tokens(self, inputs) -> tf.RaggedTensor:
-        """[batch] strings -> [batch, (tokens)] after every token-level step."""
+        """[batch] strings -> [batch, (tokens)] after every token-level step (as ``pipeline.tokenize``)."""
         inputs = tf.convert_to_tensor(inputs, dtype=tf.string)
+        if inputs.shape.rank == 0:
+            inputs = tf.expand_dims(inputs, 0)
         if inputs.shape.rank == 2:
             inputs = tf.squeeze(inputs, axis=-1)
         config = self.config
-        tokens = graph.split_tokens(graph.normalize(inputs, config), config)
+        tokens = graph.text_to_tokens(inputs, config)
+        if self._phrase_table is not None:
+            tokens = graph.merge_phrases(tokens, self._phrase_table, sorted({len(p) for p in self._phrases}))
+        if self._lemma_table is not None:
+            tokens = graph.lookup_or_keep(tokens, self._lemma_table)
         if self._stop_table is not None:
             tokens = tf.ragged.boolean_mask(tokens, tf.equal(self._stop_table.lookup(tokens), 0))
         return tokens
@@ -97,16 +146,15 @@ class TextPreprocessor(keras.layers.Layer):
         config = self.config
         tokens = self.tokens(inputs)
         vocab = self.vocabulary
-        ids = self._table.lookup(tokens)
-        oov = tf.ragged.map_flat_values(
-            lambda t: tf.strings.to_hash_bucket_fast(t, vocab.num_oov_indices) + 1, tokens
-        )
-        ids = tf.where(ids < 0, oov, ids) if isinstance(ids, tf.Tensor) else ids.with_flat_values(
-            tf.where(ids.flat_values < 0, oov.flat_values, ids.flat_values)
-        )
-        room = config.max_length - config.start_token - config.end_token
-        ids = ids[:, :room]
-        batch = tf.shape(ids.row_lengths())[0]
+        if config.end_token:  # the end token comes after the truncated tokens; otherwise to_tensor truncates
+            tokens = tokens[:, : config.max_length - config.start_token - 1]
+        flat = tokens.flat_values
+        ids = self._table.lookup(flat)
+        if vocab.num_oov_indices > 1:
+            oov = tf.strings.to_hash_bucket_fast(flat, vocab.num_oov_indices) + 1
+            ids = tf.where(ids < 0, oov, ids)
+        ids = tokens.with_flat_values(ids)
+        batch = tokens.nrows()
         if config.start_token:
             start = tf.fill([batch, 1], tf.constant(vocab.token_id(START_TOKEN), tf.int64))
             ids = tf.concat([start, ids], axis=1)
@@ -123,7 +171,11 @@ class TextPreprocessor(keras.layers.Layer):
 
     def get_config(self):
         base = super().get_config()
-        base["config"] = self.config.to_dict()
+        # phrases are stored resolved, so a reloaded model does not need the phrases file
+        base["config"] = self.config.replace(
+            phrases=tuple(" ".join(p) for p in self._phrases) if self._phrases else self.config.phrases,
+            phrases_file=None,
+        ).to_dict()
         return base
 
     @classmethod

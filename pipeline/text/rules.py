@@ -14,30 +14,57 @@ from __future__ import annotations
 
 import functools
 
-from pipeline.text.charclasses import char_class
+from pipeline.text.charclasses import _escape, char_class
 
 # English clitics kept as tokens of their own (spaCy's tokenizer exceptions, lowercase and uppercase).
 CLITICS = ("'s", "'S", "'re", "'RE", "'ve", "'VE", "'ll", "'LL", "'d", "'D", "'m", "'M", "n't", "N'T")
 APOSTROPHES = "\u2019"  # right single quotation mark, the typographic apostrophe
+_SPLIT_SPACES = "\\t-\\r "  # tab, newline, vertical tab, form feed, carriage return, space
+
+# Characters that Python (Unicode 14) lowercases and TensorFlow's ``tf.strings.lower`` (older ICU
+# case tables) leaves alone: Glagolitic, Latin and Vithkuqi capitals added in Unicode 14. Both
+# executions leave them unchanged. tests/pipeline/text/test_graph.py recomputes this list
+# from the installed TensorFlow over every code point.
+GRAPH_NO_LOWER = (
+    (0x2C2F, 0x2C2F), (0xA7C0, 0xA7C0), (0xA7D0, 0xA7D0), (0xA7D6, 0xA7D6), (0xA7D8, 0xA7D8),
+    (0x10570, 0x1057A), (0x1057C, 0x1058A), (0x1058C, 0x10592), (0x10594, 0x10595),
+)
 
 
 @functools.lru_cache(maxsize=None)
-def patterns(engine: str) -> dict[str, str]:
-    """The regexes for ``engine`` ("python" or "re2"), keyed by step name."""
-    word = char_class("word", engine)
-    not_word = char_class("word", engine, negate=True)
-    digit = char_class("digit", engine)
-    cjk = char_class("cjk", engine)
+def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
+    """The regexes for ``engine`` ("python" or "re2"), keyed by step name.
+
+    ``ascii_only`` gives patterns for ASCII-only text (the classes clipped to
+    ASCII), which match exactly what the full patterns match on such text.
+    """
+    word = char_class("word", engine, ascii_only=ascii_only)
+    not_word = char_class("word", engine, negate=True, ascii_only=ascii_only)
+    digit = char_class("digit", engine, ascii_only=ascii_only)
+    end = "\\z" if engine == "re2" else "\\Z"  # end of text (Python's "$" also matches before a final newline)
     clitic = "|".join(CLITICS)
+    no_lower = "".join(
+        _escape(a, engine) if a == b else f"{_escape(a, engine)}-{_escape(b, engine)}" for a, b in GRAPH_NO_LOWER
+    )
     return {
-        "space": char_class("space", engine) + "+",
-        "control": char_class("control", engine) + "+",
+        "no_lower": f"([{no_lower}]+)",
+        "unassigned": char_class("unassigned", engine),
+        # every space character but " " itself becomes " " (runs need no collapsing: tokens are split on spaces)
+        "space": char_class("space", engine, exclude=" ", ascii_only=ascii_only),
+        "control": char_class("control", engine, ascii_only=ascii_only) + "+",
         "mark": char_class("mark", engine) + "+",
         "apostrophe": "[" + APOSTROPHES + "]",
-        # "don't" -> "do n't ", "He's." -> "He 's ."
-        "clitic": f"({word})({clitic})({not_word})",
-        # one match per token; a clitic match carries the space that the step above put after it
-        "token": f"(?:{clitic}) |{cjk}|{digit}+(?:[.,]{digit}+)+|{word}+|[^ ]",
+        # "don't" -> "do n't", "He's." -> "He 's ."
+        "clitic": f"({word})({clitic})({not_word}|{end})",
+        # Only what must be cut out of a word run is matched (plain words never are, so there is one
+        # match per punctuation mark, not one per token): a clitic that stands alone (the step above
+        # put a space before it), a number with separators, and any character that is neither a
+        # word character nor a space (punctuation, symbols, each Han ideograph). The spaces
+        # "\t-\r" are those that every split (str.split, tf.strings.split) splits on.
+        "separate": f"(?:{clitic})(?:[{_SPLIT_SPACES}]|{end})|{digit}+(?:[.,]{digit}+)+|[^{_SPLIT_SPACES}{not_word[2:-1]}]",
+        "ascii": "[\\x00-\\x7F]*",
+        # ASCII text that only needs lowercasing: printable characters and the spaces every split knows
+        "clean_ascii": f"[{_SPLIT_SPACES}\\x21-\\x7E]*",
     }
 
 
@@ -45,10 +72,11 @@ def replacement(step: str, engine: str) -> str:
     """The rewrite string of a replacement step in ``engine``'s syntax."""
     whole = r"\0" if engine == "re2" else r"\g<0>"
     return {
+        "unassigned": "\ufffd",
         "space": " ",
         "control": "",
         "mark": "",
         "apostrophe": "'",
         "clitic": r"\1 \2 \3",
-        "token": f" {whole} ",
+        "separate": f" {whole} ",
     }[step]

@@ -7,23 +7,35 @@
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import re
+import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from pipeline.text.config import TextConfig
+from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import patterns, replacement
+
+__all__ = ["END_TOKEN", "START_TOKEN", "TokenPipeline", "encode", "normalize", "sequence", "split_tokens", "tokenize"]
 
 START_TOKEN = "<s>"
 END_TOKEN = "</s>"
 
 _P = patterns("python")
+_UNASSIGNED = re.compile(_P["unassigned"])
 _SPACE = re.compile(_P["space"])
 _CONTROL = re.compile(_P["control"])
 _MARK = re.compile(_P["mark"])
+_NO_LOWER = re.compile(_P["no_lower"])
 _APOSTROPHE = re.compile(_P["apostrophe"])
 _CLITIC = re.compile(_P["clitic"])
-_TOKEN = re.compile(_P["token"])
+_SEPARATE = re.compile(_P["separate"])
+_PA = patterns("python", ascii_only=True)
+_CLITIC_ASCII = re.compile(_PA["clitic"])
+_SEPARATE_ASCII = re.compile(_PA["separate"])
+_CLITIC_SUB = replacement("clitic", "python")
+_SEPARATE_SUB = replacement("separate", "python")
+_ASCII_CONTROL = "".join(chr(c) for c in range(128) if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace())
 
 
 def to_text(value: str | bytes) -> str:
@@ -35,16 +47,40 @@ def to_text(value: str | bytes) -> str:
     return value
 
 
+def _lower(text: str) -> str:
+    # Python's Unicode 14 lowercases a few letters that TensorFlow's case tables do not know.
+    if _NO_LOWER.search(text) is None:
+        return text.lower()
+    parts = _NO_LOWER.split(text)
+    return "".join(part if i % 2 else part.lower() for i, part in enumerate(parts))
+
+
 def normalize(text: str, config: TextConfig) -> str:
-    """Unicode normalisation, whitespace and control characters, case, accents."""
+    """Unicode normalisation, whitespace and control characters, case, accents.
+
+    >>> normalize("İSTANBUL\\u00a0ΟΔΟΣ", TextConfig())
+    'i̇stanbul οδος'
+    """
+    if text.isascii():
+        # Equivalent for ASCII: NFKC and NFD leave it unchanged, no character is unassigned,
+        # and every class intersected with ASCII is what the general patterns match there.
+        if not text.isprintable():
+            text = _SPACE.sub(" ", text)
+            if not text.isprintable():
+                text = text.translate(_DELETE_ASCII_CONTROL)
+        return text.lower() if config.lowercase else text
+    text = _UNASSIGNED.sub("\ufffd", text)
     if config.normalization == "nfkc":
         text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", _SPACE.sub(" ", text))
     if config.lowercase:
-        text = text.lower()
+        text = _lower(text)
     if config.strip_accents:
         text = unicodedata.normalize("NFC", _MARK.sub("", unicodedata.normalize("NFD", text)))
     return text
+
+
+_DELETE_ASCII_CONTROL = {ord(c): None for c in _ASCII_CONTROL}
 
 
 def split_tokens(text: str, config: TextConfig) -> list[str]:
@@ -53,9 +89,13 @@ def split_tokens(text: str, config: TextConfig) -> list[str]:
         return text.split()
     if config.tokenizer == "spacy":
         return [t.text for t in _spacy_tokenizer()(text) if not t.is_space]
-    text = _APOSTROPHE.sub("'", f" {text} ")
-    text = _CLITIC.sub(replacement("clitic", "python"), text)
-    return _TOKEN.sub(replacement("token", "python"), text).split()
+    if text.isascii():  # same result, faster: ASCII-clipped classes, and ASCII has no typographic apostrophe
+        if "'" in text:
+            text = _CLITIC_ASCII.sub(_CLITIC_SUB, text)
+        return _SEPARATE_ASCII.sub(_SEPARATE_SUB, text).split()
+    if "'" in text or "\u2019" in text:
+        text = _CLITIC.sub(_CLITIC_SUB, _APOSTROPHE.sub("'", text))
+    return _SEPARATE.sub(_SEPARATE_SUB, text).split()
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,9 +106,13 @@ def _spacy_tokenizer():
 
 
 class TokenPipeline:
-    """Everything after splitting: phrases, lemmas, stop words, start/end tokens."""
+    """text -> tokens for one config: normalise, split, phrases, lemmas, stop words.
 
-    def __init__(self, config: TextConfig) -> None:
+    ``lemma_table`` replaces spaCy's lookup table (for example a table baked
+    from a POS-aware pipeline, see :func:`pipeline.text.lemmas.bake_pos_lemmas`).
+    """
+
+    def __init__(self, config: TextConfig, lemma_table: Mapping[str, str] | None = None) -> None:
         from pipeline.text.phrases import PhraseMerger
         from vocab import load_stop_words
 
@@ -76,14 +120,17 @@ class TokenPipeline:
         self._phrases = PhraseMerger.from_config(config)
         self._lemmas = None
         if config.lemmatize:
-            from pipeline.text.lemmas import lemma_table
+            from pipeline.text.lemmas import lemma_table as spacy_table
 
-            self._lemmas = lemma_table()
-        self._stop = load_stop_words(config.stop_words)
+            self._lemmas = dict(lemma_table) if lemma_table is not None else spacy_table()
+        elif lemma_table is not None:
+            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
+        try:
+            self._stop = load_stop_words(config.stop_words)
+        except FileNotFoundError as err:
+            raise ConfigError(f"text.{err}") from None
 
-    def __call__(self, text: str | bytes) -> list[str]:
-        config = self.config
-        tokens = split_tokens(normalize(to_text(text), config), config)
+    def _post(self, tokens: list[str]) -> list[str]:
         if self._phrases:
             tokens = self._phrases.merge(tokens)
         if self._lemmas is not None:
@@ -94,6 +141,21 @@ class TokenPipeline:
             tokens = [t for t in tokens if t not in stop]
         return tokens
 
+    def __call__(self, text: str | bytes) -> list[str]:
+        config = self.config
+        return self._post(split_tokens(normalize(to_text(text), config), config))
+
+    def pipe(self, texts: Iterable[str | bytes], batch_size: int = 1000) -> Iterator[list[str]]:
+        """Token lists of many texts (``nlp.pipe`` batching in spaCy mode)."""
+        config = self.config
+        if config.tokenizer != "spacy":
+            for text in texts:
+                yield self(text)
+            return
+        normalized = (normalize(to_text(t), config) for t in texts)
+        for doc in _spacy_tokenizer().pipe(normalized, batch_size=batch_size):
+            yield self._post([t.text for t in doc if not t.is_space])
+
 
 @functools.lru_cache(maxsize=16)
 def token_pipeline(config: TextConfig) -> Callable[[str | bytes], list[str]]:
@@ -102,24 +164,73 @@ def token_pipeline(config: TextConfig) -> Callable[[str | bytes], list[str]]:
 
 
 def tokenize(
-    texts: str | bytes | Iterable[str | bytes], config: TextConfig | None = None
+    texts: str | bytes | Iterable[str | bytes],
+    config: TextConfig | None = None,
+    *,
+    lemma_table: Mapping[str, str] | None = None,
+    workers: int = 1,
+    chunk_size: int = 2000,
 ) -> list[str] | list[list[str]]:
-    """Tokens of one text, or a token list per text.
+    """Tokens of one text, or a token list per text (in order).
 
-    Start/end tokens and ``max_length`` are not applied here: they belong to
-    the id sequences (see :func:`sequence`).
+    ``workers > 1`` tokenises chunks of ``chunk_size`` texts in that many
+    processes. Start/end tokens and ``max_length`` are not applied here: they
+    belong to the id sequences (see :func:`sequence` and :func:`encode`).
 
     >>> tokenize(["Don't panic!", ""])
     [['do', "n't", 'panic', '!'], []]
     """
-    pipe = token_pipeline(config or TextConfig())
+    config = config or TextConfig()
+    pipe = token_pipeline(config) if lemma_table is None else TokenPipeline(config, lemma_table)
     if isinstance(texts, (str, bytes)):
         return pipe(texts)
-    return [pipe(t) for t in texts]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"`workers` must be an int >= 1. Received: workers={workers!r}")
+    if workers == 1:
+        return list(pipe.pipe(texts))
+    return _tokenize_parallel(texts, config, lemma_table, workers, chunk_size)
+
+
+def _chunks(texts: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_WORKER_PIPE: TokenPipeline | None = None
+
+
+def _init_worker(config_dict: dict, lemma_table: Mapping[str, str] | None) -> None:
+    global _WORKER_PIPE
+    _WORKER_PIPE = TokenPipeline(TextConfig.from_dict(config_dict), lemma_table)
+
+
+def _tokenize_chunk(chunk: list) -> list[list[str]]:
+    return list(_WORKER_PIPE.pipe(chunk))
+
+
+def _tokenize_parallel(texts, config, lemma_table, workers, chunk_size) -> list[list[str]]:
+    # fork is cheap and safe before TensorFlow (which starts threads) is loaded
+    method = "fork" if sys.platform == "linux" and "tensorflow" not in sys.modules else "spawn"
+    ctx = multiprocessing.get_context(method)
+    out: list[list[str]] = []
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(config.to_dict(), lemma_table)) as pool:
+        for tokens in pool.imap(_tokenize_chunk, _chunks(texts, chunk_size)):
+            out.extend(tokens)
+    return out
 
 
 def sequence(tokens: list[str], config: TextConfig) -> list[str]:
-    """Add start/end tokens and truncate to ``max_length`` (the end token is kept)."""
+    """Truncate to ``max_length`` and add start/end tokens (the end token is kept).
+
+    >>> sequence(["a", "b", "c"], TextConfig(max_length=3, start_token=True, end_token=True))
+    ['<s>', 'a', '</s>']
+    """
     room = config.max_length - config.start_token - config.end_token
     out = tokens[:room]
     if config.start_token:
@@ -127,3 +238,17 @@ def sequence(tokens: list[str], config: TextConfig) -> list[str]:
     if config.end_token:
         out = out + [END_TOKEN]
     return out
+
+
+def encode(texts: Iterable[str | bytes], config: TextConfig, vocabulary, *, lemma_table=None) -> list[list[int]]:
+    """The ids ``TextPreprocessor`` computes, in Python: ``[len(texts), max_length]``, 0-padded.
+
+    >>> from vocab import Vocabulary
+    >>> encode(["He's there."], TextConfig(max_length=5), Vocabulary.build([["he", "'s", "here", "."]]))
+    [[4, 2, 1, 3, 0]]
+    """
+    rows = []
+    for tokens in tokenize(list(texts), config, lemma_table=lemma_table):
+        ids = vocabulary.encode(sequence(tokens, config))
+        rows.append(ids + [0] * (config.max_length - len(ids)))
+    return rows

@@ -3,6 +3,10 @@
 Each builder returns a ``keras.Model`` with named inputs and outputs. Text
 builders take int ids (``[batch, length]``, 0 = padding) or, with
 ``preprocessor=``, raw strings through a ``pipeline.TextPreprocessor``.
+
+Builder modules are named for what they hold (``recurrent.py`` holds ``rnn``
+and ``lstm``), never after a builder, so ``training.models.rnn`` is always the
+function.
 """
 
 from __future__ import annotations
@@ -10,12 +14,18 @@ from __future__ import annotations
 import importlib
 
 _LAZY = {
-    "average_embedding": "training.models.average_embedding",
-    "cnn": "training.models.cnn",
-    "resnet": "training.models.resnet",
-    "rnn": "training.models.rnn",
-    "lstm": "training.models.rnn",
-    "nnlm": "training.models.nnlm",
+    "average_embedding": "training.models.averaged_embeddings",
+    "cnn": "training.models.convolutional",
+    "resnet": "training.models.residual",
+    "rnn": "training.models.recurrent",
+    "lstm": "training.models.recurrent",
+    "nnlm": "training.models.neural_lm",
+    "context_pairs": "training.models.neural_lm",
+    "Perplexity": "training.models.perplexity",
+    "next_words": "training.models.generate",
+    "sample": "training.models.generate",
+    "idf_weights": "training.models.idf",
+    "load_word_vectors": "training.models.word_vectors",
 }
 
 __all__ = sorted([*_LAZY, "load_model"])
@@ -37,6 +47,8 @@ def __dir__():
 # keras.models.load_model rebuild a saved model.
 CUSTOM_OBJECT_MODULES = (
     "training.models.pooling",
+    "training.models.sequence",
+    "training.models.perplexity",
     "training.ngrams",
     "pipeline.text.preprocessor",
 )

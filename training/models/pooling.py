@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-POOLINGS = ("mean", "sum", "tfidf")
+POOLINGS = ("mean", "sum", "tfidf", "max")
 
 
 @keras.saving.register_keras_serializable(package="lexivision")
@@ -15,12 +15,16 @@ class MaskedPooling(keras.layers.Layer):
     ``mean`` divides by max(count, 1): an all-padding row (an empty text)
     pools to zeros, not NaN. ``tfidf`` weights each position by the token's
     IDF (a ``[vocab_size]`` weight vector) and divides by the sum of weights.
+    ``max`` takes the largest value per dimension over the tokens (zeros for
+    an all-padding row).
 
     >>> import numpy as np
     >>> ids = np.array([[2, 3, 0], [0, 0, 0]])
     >>> vectors = np.ones((2, 3, 4), "float32")
     >>> MaskedPooling("mean")(vectors, ids).numpy().tolist()
     [[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]]
+    >>> MaskedPooling("max")(-vectors, ids).numpy().tolist()
+    [[-1.0, -1.0, -1.0, -1.0], [0.0, 0.0, 0.0, 0.0]]
     """
 
     def __init__(self, mode: str = "mean", idf: list[float] | None = None, **kwargs):
@@ -35,6 +39,11 @@ class MaskedPooling(keras.layers.Layer):
 
     def call(self, vectors, ids):
         mask = ops.cast(ops.not_equal(ids, 0), vectors.dtype)
+        if self.mode == "max":
+            present = ops.expand_dims(ops.not_equal(ids, 0), -1)
+            lowest = ops.full_like(vectors, float("-inf"))
+            largest = ops.max(ops.where(present, vectors, lowest), axis=1)
+            return ops.where(ops.any(present, axis=1), largest, ops.zeros_like(largest))
         if self.mode == "tfidf":
             weights = ops.take(ops.convert_to_tensor(self.idf, dtype=vectors.dtype), ids) * mask
         else:

@@ -1,0 +1,261 @@
+"""``augmentation(policy, seed)``: seeded, per-image, batch-vectorised image augmentation.
+
+One object, two executions:
+
+* in ``tf.data`` on the CPU: ``aug.map_dataset(dataset)`` after ``.batch()``;
+  every batch gets its own seed from ``tf.data.Dataset.random(seed)`` (new
+  numbers each epoch, the same numbers for the same seed), and the one
+  resampling pass per batch runs as an XLA-compiled gather;
+* inside a model (on the GPU if there is one): ``aug`` is a Keras layer, active
+  only when ``training=True``, seeded by a ``keras.random.SeedGenerator``.
+
+All consecutive geometric ops (flip, rotate, zoom, translate, shear, crop, the
+geometric half of RandAugment) are fused into one affine matrix per image and
+the batch is resampled once. The output has the input's dtype (uint8 in, uint8
+out, rounded) and stays within ``value_range``.
+
+>>> import numpy as np
+>>> aug = augmentation("standard", seed=0)
+>>> images = np.random.default_rng(0).integers(0, 256, (4, 32, 32, 3), dtype=np.uint8)
+>>> out = aug.augment(images, seed=[0, 1])
+>>> out.shape, out.dtype.name
+(TensorShape([4, 32, 32, 3]), 'uint8')
+>>> bool(np.all(out.numpy() == aug.augment(images, seed=[0, 1]).numpy()))
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+
+import keras
+import tensorflow as tf
+
+from pipeline.images import affine
+from pipeline.images.ops import (
+    Brightness, Contrast, Crop, Flip, Op, RandAugment, RandomErasing, Rotate, Shear, Translate, Zoom, op_from_config,
+)
+
+__all__ = ["Augmentation", "augmentation", "POLICIES"]
+
+POLICIES: dict[str, list[Op]] = {
+    "none": [],
+    "light": [Flip(), Translate(0.05), Brightness(0.1)],
+    "standard": [Flip(), Rotate(15), Zoom(0.1), Translate(0.1), Brightness(0.2), Contrast(0.2)],
+    "strong": [Flip(), Rotate(25), Zoom(0.2), Translate(0.15), Shear(10), RandAugment(2, 0.5), RandomErasing(0.25)],
+}
+
+KERNELS = ("auto", "xla", "projective")
+
+
+def augmentation(policy: str | list = "standard", seed: int | None = None, **kwargs) -> "Augmentation":
+    """An :class:`Augmentation` for a named policy (``none``, ``light``, ``standard``, ``strong``)
+    or a list of ops (op objects, names, or ``{"op": name, ...}`` dicts).
+
+    >>> augmentation(["flip", {"op": "rotate", "degrees": 10}], seed=1).ops
+    [Flip(horizontal=True, vertical=False, probability=0.5), Rotate(degrees=(-10.0, 10.0))]
+    """
+    if isinstance(policy, str):
+        if policy not in POLICIES:
+            raise ValueError(f"unknown augmentation policy {policy!r}; choose one of {sorted(POLICIES)} "
+                             "or pass a list of ops")
+        ops = list(POLICIES[policy])
+    else:
+        ops = [op_from_config(op) for op in policy]
+    return Augmentation(ops, seed=seed, **kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _xla_warp(fill_mode: str, interpolation: str):
+    """The gather-based warp, XLA-compiled (one per fill mode and interpolation, shared)."""
+
+    def warp(images, matrices, output_shape, fill_value):
+        return affine.warp(images, matrices, output_shape, fill_mode=fill_mode, fill_value=fill_value,
+                           interpolation=interpolation, kernel="xla")
+
+    return tf.function(warp, jit_compile=True, reduce_retracing=True)
+
+
+def _to_int_labels(labels, num_classes):
+    if labels.dtype.is_floating and labels.shape.rank == 2:
+        return tf.cast(labels, tf.float32)
+    if num_classes is None:
+        raise ValueError("MixUp/CutMix need one-hot labels or num_classes=N for integer labels")
+    return tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), num_classes)
+
+
+@keras.saving.register_keras_serializable(package="lexivision")
+class Augmentation(keras.layers.Layer):
+    """A sequence of augmentation ops; see the module docstring and :func:`augmentation`."""
+
+    def __init__(self, ops=(), seed: int | None = None, value_range=(0.0, 255.0), fill_mode: str = "reflect",
+                 interpolation: str = "bilinear", kernel: str = "auto", num_classes: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self._convert_input_args = False
+        self._allow_non_tensor_positional_args = True
+        self.supports_masking = False
+        self.ops = [op_from_config(op) for op in ops]
+        seen_batch = False
+        for op in self.ops:
+            if op.kind == "batch":
+                seen_batch = True
+            elif seen_batch:
+                raise ValueError(f"batch-level ops (mixup, cutmix) must come last; {op.name!r} follows one")
+        if fill_mode not in affine.FILL_MODES:
+            raise ValueError(f"fill_mode must be one of {affine.FILL_MODES}. Received: fill_mode={fill_mode!r}")
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {KERNELS}. Received: kernel={kernel!r}")
+        self.seed = int(seed) if seed is not None else random.randrange(2**31)
+        self.value_range = (float(value_range[0]), float(value_range[1]))
+        self.fill_mode = fill_mode
+        self.interpolation = interpolation
+        self.kernel = kernel
+        self.num_classes = num_classes
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self._batch_ops = [op for op in self.ops if op.kind == "batch"]
+        self.built = True
+
+    @property
+    def needs_labels(self) -> bool:
+        """True when the ops include MixUp or CutMix."""
+        return bool(self._batch_ops)
+
+    # The per-image work -------------------------------------------------------------------
+
+    def _augment_images(self, images, seed, kernel="xla"):
+        """``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped."""
+        low, high = self.value_range
+        span = high - low
+        seeds = tf.random.experimental.stateless_split(seed, max(len(self.ops), 1))
+        batch = tf.shape(images)[0]
+        height, width = images.shape[1] or tf.shape(images)[1], images.shape[2] or tf.shape(images)[2]
+        x = images if kernel == "xla" else tf.cast(images, tf.float32)
+        matrix = None
+        out_size = (height, width)
+
+        def flush(x, matrix):
+            if matrix is not None:
+                if kernel == "xla":
+                    x = _xla_warp(self.fill_mode, self.interpolation)(x, matrix, tuple(out_size), low)
+                else:
+                    x = affine.warp(x, matrix, out_size, fill_mode=self.fill_mode, interpolation=self.interpolation,
+                                    kernel=kernel, fill_value=low)
+            return tf.cast(x, tf.float32)
+
+        for i, op in enumerate(self.ops):
+            if op.kind == "batch":
+                break
+            if op.kind in ("geometric", "mixed"):
+                m = op.matrix(seeds[i], batch, out_size[0], out_size[1])
+                matrix = m if matrix is None else affine.compose(matrix, m)
+                if isinstance(op, Crop):
+                    out_size = op.output_size(*out_size)
+                if op.kind == "geometric":
+                    continue
+            x = flush(x, matrix)
+            matrix = None
+            if isinstance(op, (RandomErasing, RandAugment)):
+                x = op.apply(x, seeds[i], span, low)
+            else:
+                x = op.apply(x, seeds[i], span)
+        return flush(x, matrix)
+
+    def _finish(self, x, dtype):
+        low, high = self.value_range
+        x = tf.clip_by_value(x, low, high)
+        if dtype.is_integer:
+            return tf.cast(tf.round(x), dtype)
+        return tf.cast(x, dtype)
+
+    def augment(self, images, labels=None, seed=(0, 0), kernel: str | None = None):
+        """Augment ``images`` (``[B, H, W, C]`` or ``[H, W, C]``) with ``seed`` (two ints).
+
+        The result depends only on the images and the seed. Returns images, or
+        ``(images, labels)`` when labels are given (labels one-hot float32 if
+        MixUp/CutMix mixed them, otherwise unchanged).
+        """
+        images = tf.convert_to_tensor(images)
+        single = images.shape.rank == 3
+        if single:
+            images = images[None]
+        seed = tf.cast(tf.convert_to_tensor(seed), tf.int64)
+        kernel = kernel or self._default_kernel(in_model=False)
+        if not self.ops:
+            out = images
+        else:
+            x = self._augment_images(images, seed, kernel=kernel)
+            if self._batch_ops:
+                if labels is None:
+                    raise ValueError("MixUp/CutMix mix labels too: pass (images, labels) batches")
+                y = _to_int_labels(tf.convert_to_tensor(labels), self.num_classes)
+                bseed = tf.random.experimental.stateless_fold_in(seed, 7919)
+                for k, op in enumerate(self._batch_ops):
+                    x, y = op.apply_batch(x, y, tf.random.experimental.stateless_fold_in(bseed, k))
+                labels = y
+            out = self._finish(x, images.dtype)
+        if single:
+            out = out[0]
+        return out if labels is None else (out, labels)
+
+    def _default_kernel(self, in_model: bool) -> str:
+        if self.kernel != "auto":
+            return self.kernel
+        if in_model and tf.config.list_logical_devices("GPU"):
+            return "projective"
+        return "xla"
+
+    # tf.data -------------------------------------------------------------------------------
+
+    def map_dataset(self, dataset: tf.data.Dataset, num_parallel_calls=tf.data.AUTOTUNE,
+                    deterministic: bool = True) -> tf.data.Dataset:
+        """Augment every element (a batch, or ``(images, labels)``) of ``dataset``.
+
+        Seeds come from ``tf.data.Dataset.random(self.seed)``, re-drawn each
+        epoch: reproducible, and different every epoch.
+        """
+        seeds = tf.data.Dataset.random(seed=self.seed, rerandomize_each_iteration=True)
+
+        def fn(element, r):
+            seed = tf.stack([tf.constant(self.seed, tf.int64), r])
+            if isinstance(element, tuple):
+                images, labels = element[0], element[1]
+                out = self.augment(images, labels, seed=seed, kernel=self._default_kernel(in_model=False))
+                return out + tuple(element[2:])
+            return self.augment(element, seed=seed, kernel=self._default_kernel(in_model=False))
+
+        return tf.data.Dataset.zip(dataset, seeds).map(fn, num_parallel_calls=num_parallel_calls,
+                                                       deterministic=deterministic)
+
+    # Keras layer ---------------------------------------------------------------------------
+
+    def call(self, inputs, training=True):
+        if self._batch_ops:
+            raise ValueError("MixUp/CutMix change labels, so they cannot run as a model layer; "
+                             "use augmentation(...).map_dataset(dataset) instead")
+        if not training:
+            return self._centre_crop(inputs)
+        seed = tf.cast(self.seed_generator.next(), tf.int64)
+        return self.augment(inputs, seed=seed, kernel=self._default_kernel(in_model=True))
+
+    def _centre_crop(self, images):
+        for op in self.ops:
+            if isinstance(op, Crop):
+                shape = tf.shape(images)
+                oy, ox = (shape[-3] - op.height) // 2, (shape[-2] - op.width) // 2
+                images = images[..., oy:oy + op.height, ox:ox + op.width, :]
+        return images
+
+    def compute_output_spec(self, inputs, training=True):
+        shape = list(inputs.shape)
+        for op in self.ops:
+            if isinstance(op, Crop):
+                shape[-3], shape[-2] = op.height, op.width
+        return keras.KerasTensor(shape, dtype=inputs.dtype)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(ops=[op.get_config() for op in self.ops], seed=self.seed, value_range=list(self.value_range),
+                      fill_mode=self.fill_mode, interpolation=self.interpolation, kernel=self.kernel,
+                      num_classes=self.num_classes)
+        return config

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+
+from pipeline.text.phrases import PhraseMerger
+from pipeline.text.rules import GRAPH_NO_LOWER
+
+
+@pytest.mark.slow
+def test_graph_lowercase_exceptions_match_installed_tensorflow():
+    import tensorflow as tf
+
+    from pipeline.text.charclasses import char_ranges
+
+    skip = bytearray(sys.maxunicode + 1)
+    for a, b in char_ranges("unassigned") + char_ranges("control"):  # replaced/removed before lowercasing
+        skip[a : b + 1] = b"\x01" * (b - a + 1)
+    cps = [cp for cp in range(sys.maxunicode + 1) if not skip[cp]]
+    lowered = tf.strings.lower(tf.constant([chr(cp).encode() for cp in cps]), encoding="utf-8").numpy()
+    differ = [cp for cp, low in zip(cps, lowered) if chr(cp).lower().encode() != low]
+    listed = [cp for a, b in GRAPH_NO_LOWER for cp in range(a, b + 1)]
+    assert differ == listed
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_graph_merge_phrases_equals_python_greedy(seed):
+    import tensorflow as tf
+
+    from pipeline.text import graph
+
+    rng = random.Random(seed)
+    words = list("abcde")
+    phrases = {tuple(rng.choice(words) for _ in range(rng.randint(2, 4))) for _ in range(8)}
+    merger = PhraseMerger(phrases)
+    docs = [[rng.choice(words) for _ in range(rng.randint(0, 30))] for _ in range(40)]
+    table = graph.string_table({" ".join(p): len(p) for p in merger.phrases}, default=0)
+    merged = graph.merge_phrases(tf.ragged.constant(docs, dtype=tf.string, row_splits_dtype=tf.int64), table, merger.lengths)
+    got = [[t.decode() for t in row] for row in merged.to_list()]
+    assert got == [merger.merge(d) for d in docs]
+    assert any(" " in t for row in got for t in row)

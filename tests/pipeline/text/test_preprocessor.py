@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.text.config import ConfigError, TextConfig
+from pipeline.text.tokenize import encode, tokenize
+from vocab import Vocabulary
+
+from .conftest import FULL_CONFIG
+
+TEXTS = ["He's spending 7 days in San Francisco.", "The mice were running, weren't they?", "", "Übermäßig ΣΑΣ 我爱"]
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    docs = tokenize(TEXTS, FULL_CONFIG) + tokenize(TEXTS)
+    return Vocabulary.build(docs, specials=["<s>", "</s>"], num_oov_indices=1)
+
+
+def _layer(config, vocab, **kwargs):
+    from pipeline.text.preprocessor import TextPreprocessor
+
+    return TextPreprocessor(config, vocab, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [TextConfig(max_length=4, start_token=True, end_token=True), FULL_CONFIG.replace(max_length=6, end_token=True),
+     TextConfig(max_length=12)],
+    ids=["start-end-truncate", "full-end", "pad"],
+)
+def test_preprocessor_ids_equal_python_encode(config, vocab):
+    import tensorflow as tf
+
+    ids = _layer(config, vocab)(tf.constant(TEXTS)).numpy()
+    assert ids.shape == (len(TEXTS), config.max_length)
+    assert ids.tolist() == encode(TEXTS, config, vocab)
+
+
+def test_preprocessor_keras_file_round_trip(tmp_path, vocab):
+    import keras
+    import tensorflow as tf
+
+    config = FULL_CONFIG.replace(max_length=8, start_token=True)
+    layer = _layer(config, vocab, lemma_table={"mice": "mouse", "running": "run", "were": "be"})
+    inputs = keras.Input(shape=(), dtype="string", name="text")
+    ids = layer(inputs)
+    outputs = keras.layers.Embedding(len(vocab), 2)(ids)
+    model = keras.Model(inputs, outputs)
+    before = model(tf.constant(TEXTS)).numpy()
+    model.save(tmp_path / "m.keras")
+    again = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(again(tf.constant(TEXTS)).numpy(), before)
+    reloaded = again.layers[1]
+    assert reloaded.vocabulary == vocab and reloaded._lemmas == {"mice": "mouse", "running": "run", "were": "be"}
+    assert reloaded.get_config()["config"]["phrases"] == [" ".join(p.lower().split()) for p in FULL_CONFIG.phrases
+                                                          ] or reloaded.get_config()["config"]["phrases"]
+
+
+def test_preprocessor_in_dataset_map(vocab):
+    import tensorflow as tf
+
+    config = TextConfig(max_length=6)
+    layer = _layer(config, vocab)
+    ds = tf.data.Dataset.from_tensor_slices(TEXTS).batch(3).map(layer)
+    rows = np.concatenate([b.numpy() for b in ds]).tolist()
+    assert rows == encode(TEXTS, config, vocab)
+
+
+def test_preprocessor_refuses_spacy_tokenizer_with_reason(vocab):
+    with pytest.raises(ConfigError, match="tokenizer='spacy'.*cannot run inside a TensorFlow graph"):
+        _layer(TextConfig(tokenizer="spacy"), vocab)
+
+
+def test_preprocessor_without_vocabulary_says_what_to_do():
+    import tensorflow as tf
+
+    with pytest.raises(ValueError, match="no vocabulary"):
+        _layer(TextConfig(), None)(tf.constant(["a"]))
+
+
+def test_preprocessor_many_oov_buckets_hash_like_string_lookup():
+    import tensorflow as tf
+
+    vocab = Vocabulary(["a", "b"], num_oov_indices=3)
+    ids = _layer(TextConfig(max_length=4), vocab)(tf.constant(["a b zebra quux"])).numpy()
+    expected = vocab.lookup_layer()(tf.constant(["a", "b", "zebra", "quux"])).numpy()
+    assert ids[0].tolist() == expected.tolist()

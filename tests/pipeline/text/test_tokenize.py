@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.text.config import ConfigError, TextConfig
+from pipeline.text.tokenize import encode, normalize, sequence, tokenize
+from vocab import Vocabulary
+
+
+def test_tokenize_slides_example():
+    config = TextConfig(lowercase=False, phrases=("San Francisco",))
+    assert tokenize("He's spending 7 days in San Francisco.", config) == [
+        "He", "'s", "spending", "7", "days", "in", "San Francisco", ".",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("Don't stop; it’ll work.", ["do", "n't", "stop", ";", "it", "'ll", "work", "."]),
+        ("pi is 3.14, not 3,", ["pi", "is", "3.14", ",", "not", "3", ","]),
+        # a number with separators is cut out of the word it is glued to
+        ("v4.4 abc1.5 12a3,000", ["v", "4.4", "abc", "1.5", "12a", "3,000"]),
+        ("the 1990's, 'd' and 's", ["the", "1990", "'s", ",", "'", "d", "'", "and", "'s"]),
+        ("", []),
+        (" \t\n\u00a0\u3000 ", []),
+        (b"caf\xc3", ["caf", "\ufffd"]),
+        ("ok👍🏽", ["ok", "👍", "🏽"]),
+        ("Привет, мир", ["привет", ",", "мир"]),
+    ],
+)
+def test_tokenize_cases(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_tokenize_whitespace_mode_keeps_punctuation():
+    assert tokenize("Hello, World!", TextConfig(tokenizer="whitespace")) == ["hello,", "world!"]
+
+
+def test_tokenize_five_megabyte_document():
+    text = ("The quick brown fox doesn't jump. " * 160_000)[: 5 * 2**20]
+    tokens = tokenize(text)
+    assert len(text.encode()) >= 5 * 2**20 - 40
+    assert tokens[:4] == ["the", "quick", "brown", "fox"] and len(tokens) > 1_000_000
+
+
+def test_tokenize_workers_match_single_process():
+    texts = [f"Doc {i}: it's number {i}, isn't it?" for i in range(900)]
+    assert tokenize(texts, workers=2, chunk_size=100) == tokenize(texts)
+
+
+def test_tokenize_rejects_bad_workers_and_types():
+    with pytest.raises(ValueError, match="workers"):
+        tokenize(["a"], workers=0)
+    with pytest.raises(TypeError, match="expected text as str or bytes"):
+        tokenize([3])
+
+
+def test_tokenize_missing_stop_words_file_names_option(tmp_path):
+    with pytest.raises(ConfigError, match="stop_words=.*no such file"):
+        tokenize("a", TextConfig(stop_words=str(tmp_path / "missing.txt")))
+
+
+def test_tokenize_ascii_fast_path_equals_general_path():
+    # the ASCII branch must give what the Unicode branch gives once a non-ASCII char is present
+    text = "Hi\tTHERE!\x07 They're 10.5% O'Brien's\x1c don't"
+    assert tokenize(text + " é")[:-1] == tokenize(text)
+    assert normalize(text, TextConfig()) == "hi there! they're 10.5% o'brien's  don't"
+
+
+def test_tokenize_spacy_mode_batches():
+    config = TextConfig(tokenizer="spacy")
+    texts = ["Let's go to the U.K.!", "e-mail me@example.com"]
+    batch = tokenize(texts, config)
+    assert batch == [tokenize(t, config) for t in texts]
+    assert batch[0][:2] == ["let", "'s"] and "me@example.com" in batch[1]
+
+
+def test_tokenize_sequence_and_encode_with_specials():
+    config = TextConfig(max_length=5, start_token=True, end_token=True)
+    vocab = Vocabulary.build([["a", "b", "a"]], specials=["<s>", "</s>"])
+    assert sequence(["a", "b", "c", "d"], config) == ["<s>", "a", "b", "c", "</s>"]
+    assert encode(["a b c d", ""], config, vocab) == [[2, 4, 5, 1, 3], [2, 3, 0, 0, 0]]
