@@ -28,7 +28,7 @@ SENTENCES = [
 def main() -> int:
     start = time.time()
     config = load_config(ROOT / "examples" / "fortunes_average_embedding.toml")
-    metrics = train(config, ROOT / "runs" / "fortunes")
+    metrics = train(config, ROOT / "runs" / "fortunes", resume=False)
     target = export_saved_model(ROOT / "runs" / "fortunes", ROOT / "exports" / "fortunes")
     print(f"[lexivision] exported {target}")
     print("[lexivision] predictions from the export, loaded in a fresh `python -I` process:")

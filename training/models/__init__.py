@@ -49,6 +49,7 @@ CUSTOM_OBJECT_MODULES = (
     "training.models.pooling",
     "training.models.sequence",
     "training.models.perplexity",
+    "training.ngrams",
     "pipeline.text.preprocessor",
 )
 
