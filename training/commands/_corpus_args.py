@@ -54,7 +54,7 @@ def text_config(path: str | None):
         raise UserError(f"--config {path}: no such file")
     try:
         return TextConfig.from_toml(file.read_text(encoding="utf-8"))
-    except (ConfigError, ValueError) as err:
+    except (ConfigError, ValueError, TypeError) as err:
         raise UserError(f"--config {path}: {err}") from None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from training.commands._corpus_args import text_config
 from training.errors import UserError
 
 
@@ -25,27 +26,11 @@ def add_parser(subparsers, name):
     return parser
 
 
-def _load_config(path):
-    from pathlib import Path
-
-    from pipeline.text.config import ConfigError, TextConfig
-
-    if path is None:
-        return TextConfig()
-    file = Path(path)
-    if not file.is_file():
-        raise UserError(f"--config {path}: no such file")
-    try:
-        return TextConfig.from_toml(file.read_text(encoding="utf-8"))
-    except (ConfigError, ValueError, TypeError) as err:
-        raise UserError(f"--config {path}: {err}") from None
-
-
 def run(args) -> int:
     from pipeline.text.config import ConfigError
     from pipeline.text.tokenize import encode, tokenize
 
-    config = _load_config(args.config)
+    config = text_config(args.config)
     texts = [line.rstrip("\n") for line in sys.stdin] if args.texts == ["-"] else args.texts
     vocabulary = None
     if args.vocab:
