@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from training.tasks.base import Prepared, class_weights, classification_metrics, finish_dataset
+from training.tasks.base import Prepared, class_weights, evaluate_classifier as evaluate, finish_dataset
 from vocab._atomic import write_text_atomic
 
 __all__ = ["prepare", "evaluate", "report", "augment_fn"]
@@ -84,13 +84,6 @@ def prepare(config: dict[str, Any], run_dir: Path, resuming: bool) -> Prepared:
         class_weight=class_weights(training["class_weight"], y_train, len(labels)),
         extra={"labels": labels, "arrays": arrays},
     )
-
-
-def evaluate(model, prepared: Prepared) -> dict[str, Any]:
-    probabilities = model.predict(prepared.test, verbose=0).astype(np.float32)
-    metrics = classification_metrics(prepared.y_test, probabilities, len(prepared.extra["labels"]))
-    metrics["_predicted"] = probabilities.argmax(axis=1)
-    return metrics
 
 
 def report(model, prepared: Prepared, run_dir: Path, evaluation: dict[str, Any]) -> dict[str, str]:
