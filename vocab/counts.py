@@ -19,6 +19,8 @@ __all__ = ["TokenCounts"]
 # C-level dict lookup (token -> id); the counting itself is NumPy on int arrays.
 _CHUNK_DOCS = 4096
 _SEQUENCES = frozenset({list, tuple})
+# (document, id) keys are int32 below this bound: they sort about twice as fast as int64.
+_INT32_KEYS_BELOW = 2**31
 
 
 class TokenCounts:
@@ -78,7 +80,9 @@ class TokenCounts:
         size = len(self._index)
         # Document frequency: distinct (document, id) pairs, counted per id.
         lengths = np.fromiter(map(len, chunk), np.int64, len(chunk))
-        keys = np.repeat(np.arange(len(chunk), dtype=np.int64) * size, lengths) + ids
+        key_type = np.int32 if len(chunk) * size < _INT32_KEYS_BELOW else np.int64
+        keys = np.repeat(np.arange(len(chunk), dtype=key_type) * key_type(size), lengths)
+        keys += ids.astype(key_type, copy=False)
         keys.sort()
         if len(keys):
             first = np.empty(len(keys), bool)

@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from vocab._atomic import write_text_atomic
 from vocab._farmhash import hash_bucket
 from vocab.counts import TokenCounts
@@ -46,6 +48,11 @@ def _check_count_or_fraction(name: str, value: int | float | None) -> None:
 def _doc_threshold(value: int | float, num_docs: int) -> int | float:
     """scikit-learn semantics: a float is a fraction of documents, an int a count."""
     return value * num_docs if isinstance(value, float) else value
+
+
+def _argsort(strings: list[str]) -> np.ndarray:
+    """Positions of ``strings`` in ascending order (Python's C-level string sort)."""
+    return np.fromiter(sorted(range(len(strings)), key=strings.__getitem__), np.int64, len(strings))
 
 
 def _check_token(token: str, where: str) -> None:
@@ -120,8 +127,9 @@ class Vocabulary:
         self._specials = list(specials)
         self._terms = list(tokens)
         self.num_oov_indices = num_oov_indices
-        self.term_freq = dict(term_freq or {})
-        self.doc_freq = dict(doc_freq or {})
+        self._term_freq = dict(term_freq or {})
+        self._doc_freq = dict(doc_freq or {})
+        self._freq_arrays: tuple[np.ndarray, np.ndarray] | None = None  # set by build: dicts made on first use
         self.num_docs = num_docs
         self.settings = dict(settings or {})
         self._table: list[str] | None = None  # id -> token, built on first decode
@@ -170,22 +178,22 @@ class Vocabulary:
                 f"({lo:g} > {hi:g} of {counts.num_docs} documents); lower min_df or raise max_df"
             )
         stop = load_stop_words(stop_words)
-        reserved = set(specials) | {MASK_TOKEN, OOV_TOKEN}
-        tf, df = counts.term_freq, counts.doc_freq
-        tokens = list(tf)
-        if any(t in tf for t in reserved):
-            tokens = [t for t in tokens if t not in reserved]
-        if stop:
-            tokens = [t for t in tokens if t not in stop]
+        tokens, tf, df = counts._arrays()
+        keep = np.ones(len(tokens), bool)
+        index = counts._index
+        for token in {*specials, MASK_TOKEN, OOV_TOKEN, *(stop or ())}:
+            if token in index:
+                keep[index[token]] = False
         if min_freq > 1:
-            tokens = [t for t in tokens if tf[t] >= min_freq]
+            keep &= tf >= min_freq
         if lo > 0 or hi < counts.num_docs:
-            tokens = [t for t in tokens if lo <= df[t] <= hi]
-        # Count descending, ties by token ascending: two C-level stable sorts.
-        tokens.sort()
-        tokens.sort(key=tf.__getitem__, reverse=True)
-        if max_size is not None:
-            del tokens[max_size:]
+            keep &= (df >= lo) & (df <= hi)
+        kept = np.flatnonzero(keep)
+        # Count descending, ties by token ascending: sort the kept tokens as strings
+        # (C-level), then a stable NumPy sort by count.
+        kept = kept[_argsort(list(map(tokens.__getitem__, kept.tolist())))]
+        kept = kept[np.argsort(-tf[kept], kind="stable")][:max_size]
+        tokens = list(map(tokens.__getitem__, kept.tolist()))
         if not tokens:
             raise VocabularyError(
                 f"After filtering, no tokens remain (min_freq={min_freq}, min_df={min_df}, "
@@ -201,15 +209,30 @@ class Vocabulary:
             "specials": list(specials),
             "num_oov_indices": num_oov_indices,
         }
-        return cls(
-            tokens,
-            specials=specials,
-            num_oov_indices=num_oov_indices,
-            term_freq=dict(zip(tokens, map(tf.__getitem__, tokens))),
-            doc_freq=dict(zip(tokens, map(df.__getitem__, tokens))),
-            num_docs=counts.num_docs,
-            settings=settings,
+        vocabulary = cls(
+            tokens, specials=specials, num_oov_indices=num_oov_indices, num_docs=counts.num_docs, settings=settings
         )
+        vocabulary._freq_arrays = (tf[kept], df[kept])
+        return vocabulary
+
+    @property
+    def term_freq(self) -> dict[str, int]:
+        """Token -> number of occurrences in the counted corpus (empty if unknown)."""
+        self._make_freq_dicts()
+        return self._term_freq
+
+    @property
+    def doc_freq(self) -> dict[str, int]:
+        """Token -> number of counted documents that contain it (empty if unknown)."""
+        self._make_freq_dicts()
+        return self._doc_freq
+
+    def _make_freq_dicts(self) -> None:
+        if self._freq_arrays is not None:
+            tf, df = self._freq_arrays
+            self._term_freq = dict(zip(self._terms, tf.tolist()))
+            self._doc_freq = dict(zip(self._terms, df.tolist()))
+            self._freq_arrays = None
 
     # Mapping ----------------------------------------------------------------
 

@@ -102,3 +102,13 @@ def test_counts_one_document_per_call_equals_bulk(fortune_docs):
     for doc in fortune_docs[300:]:
         one_by_one.update([doc])
     assert one_by_one == TokenCounts().update(fortune_docs)
+
+
+@pytest.mark.parametrize("int32_keys_below", [0, 2**31])  # 0: the int64 keys of huge vocabularies
+def test_counts_int32_and_int64_document_keys_count_the_same(fortune_docs, monkeypatch, int32_keys_below):
+    import vocab.counts
+
+    monkeypatch.setattr(vocab.counts, "_INT32_KEYS_BELOW", int32_keys_below)
+    counts = TokenCounts().update(fortune_docs)
+    tf, df, n = _naive(fortune_docs)
+    assert (dict(counts.term_freq), dict(counts.doc_freq), counts.num_docs) == (tf, df, n)
