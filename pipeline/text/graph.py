@@ -78,34 +78,28 @@ def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     return tf.strings.split(_separate(text, config, ascii_only=False))
 
 
-def _split_by(text: tf.Tensor, fast: tf.Tensor, fast_path, slow_path) -> tf.Tensor:
-    """``fast_path`` on the rows where ``fast`` is true, ``slow_path`` on the others (usually none or a few).
+def _patch_rows(text: tf.Tensor, done: tf.Tensor, ok: tf.Tensor, slow_path) -> tf.Tensor:
+    """``done`` (a fast path's output for every row) with the rows where ``ok`` is false redone by ``slow_path``.
 
-    Straight-line ops, no ``tf.cond``: in ``tf.data`` a conditional costs more than
-    running the slow path on an empty (or near-empty) partition.
+    Those rows are usually none or a few: gathering and scattering them costs less than
+    partitioning the batch, and far less than a ``tf.cond`` inside ``tf.data``.
     """
-    parts = tf.dynamic_partition(text, tf.cast(fast, tf.int32), 2)
-    indices = tf.dynamic_partition(tf.range(tf.size(text)), tf.cast(fast, tf.int32), 2)
-    return tf.dynamic_stitch(indices, [slow_path(parts[0]), fast_path(parts[1])])
+    rows = tf.where(tf.logical_not(ok))
+    return tf.tensor_scatter_nd_update(done, rows, slow_path(tf.gather_nd(text, rows)))
 
 
 def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     def ascii_path(rows):
         return _separate(_normalize_clean_ascii(rows, config), config, ascii_only=True)
 
-    def full_path(rows):
-        # Rows that need the full treatment go through it alone; the rest stay on the fast path.
-        clean = tf.strings.regex_full_match(rows, _P["clean_ascii"])
-        return _split_by(rows, clean, ascii_path, lambda r: _separate(_normalize_unicode(r, config), config, False))
+    def unicode_path(rows):
+        return _separate(_normalize_unicode(rows, config), config, ascii_only=False)
 
     if config.tokenizer != "default":
-        return full_path(text)
-
-    def plain_path(rows):
-        # no clitic followed by anything but a space: the clitic pass would change no token
-        return _sub(_normalize_clean_ascii(rows, config), "separate", ascii_only=True)
-
-    return _split_by(text, tf.strings.regex_full_match(text, _P["plain_ascii"]), plain_path, full_path)
+        return _patch_rows(text, ascii_path(text), tf.strings.regex_full_match(text, _P["clean_ascii"]), unicode_path)
+    # No clitic followed by anything but a space: the clitic pass would change no token.
+    plain = _sub(_normalize_clean_ascii(text, config), "separate", ascii_only=True)
+    return _patch_rows(text, plain, tf.strings.regex_full_match(text, _P["plain_ascii"]), unicode_path)
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
