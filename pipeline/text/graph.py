@@ -105,14 +105,15 @@ def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
 def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     """Normalise and split a ``[batch]`` of raw strings.
 
-    Rows of printable ASCII (with tabs and newlines) take a fast path that is
-    exact: ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no control
-    characters to delete, and every class clipped to ASCII matches on ASCII
-    what the full class matches. With the default tokenizer, the rows among
-    them where no clitic is followed by anything but a space or the end (all
-    but 2% of the fortunes) also skip the clitic pass, which would change no
-    token there (``rules.patterns()["plain_ascii"]``). Other rows (a few per
-    batch at most) go through the full normalisation on their own.
+    Every row goes through a fast path that is exact on printable ASCII (with
+    tabs and newlines): ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no
+    control characters to delete, and every class clipped to ASCII matches on
+    ASCII what the full class matches. With the default tokenizer the fast path
+    also skips the clitic pass, so it is used only where no clitic is followed
+    by anything but a space or the end (all but about 2% of the fortunes): there
+    the pass would change no token (``rules.patterns()["plain_ascii"]``,
+    tests/pipeline/text/test_rules.py). The other rows (a few per batch) are
+    redone with the full normalisation and both passes.
     """
     check_exportable(config)
     return tf.strings.split(_separated(text, config))
