@@ -79,7 +79,7 @@ def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
 
 
 def _patch_rows(text: tf.Tensor, done: tf.Tensor, ok: tf.Tensor, slow_path) -> tf.Tensor:
-    """``done`` (a fast path's output for every row) with the rows where ``ok`` is false redone by ``slow_path``.
+    """``done`` (a fast path's output for all rows), the rows where ``ok`` is false redone by ``slow_path``.
 
     Those rows are usually none or a few: gathering and scattering them costs less than
     partitioning the batch, and far less than a ``tf.cond`` inside ``tf.data``.
@@ -96,10 +96,12 @@ def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
         return _separate(_normalize_unicode(rows, config), config, ascii_only=False)
 
     if config.tokenizer != "default":
-        return _patch_rows(text, ascii_path(text), tf.strings.regex_full_match(text, _P["clean_ascii"]), unicode_path)
+        clean = tf.strings.regex_full_match(text, _P["clean_ascii"])
+        return _patch_rows(text, ascii_path(text), clean, unicode_path)
     # No clitic followed by anything but a space: the clitic pass would change no token.
-    plain = _sub(_normalize_clean_ascii(text, config), "separate", ascii_only=True)
-    return _patch_rows(text, plain, tf.strings.regex_full_match(text, _P["plain_ascii"]), unicode_path)
+    plain = tf.strings.regex_full_match(text, _P["plain_ascii"])
+    separated = _sub(_normalize_clean_ascii(text, config), "separate", ascii_only=True)
+    return _patch_rows(text, separated, plain, unicode_path)
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
