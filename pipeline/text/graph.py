@@ -78,32 +78,44 @@ def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     return tf.strings.split(_separate(text, config, ascii_only=False))
 
 
+def _patch_rows(text: tf.Tensor, done: tf.Tensor, ok: tf.Tensor, slow_path) -> tf.Tensor:
+    """``done`` (a fast path's output for all rows), the rows where ``ok`` is false redone by ``slow_path``.
+
+    Those rows are usually none or a few: gathering and scattering them costs less than
+    partitioning the batch, and far less than a ``tf.cond`` inside ``tf.data``.
+    """
+    rows = tf.where(tf.logical_not(ok))
+    return tf.tensor_scatter_nd_update(done, rows, slow_path(tf.gather_nd(text, rows)))
+
+
 def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    clean = tf.strings.regex_full_match(text, _P["clean_ascii"])
+    def ascii_path(rows):
+        return _separate(_normalize_clean_ascii(rows, config), config, ascii_only=True)
 
-    def mixed():
-        # Rows that need the full treatment go through it alone; the rest stay on the fast path.
-        parts = tf.dynamic_partition(text, tf.cast(clean, tf.int32), 2)
-        indices = tf.dynamic_partition(tf.range(tf.size(text)), tf.cast(clean, tf.int32), 2)
-        slow = _separate(_normalize_unicode(parts[0], config), config, ascii_only=False)
-        fast = _separate(_normalize_clean_ascii(parts[1], config), config, ascii_only=True)
-        return tf.dynamic_stitch(indices, [slow, fast])
+    def unicode_path(rows):
+        return _separate(_normalize_unicode(rows, config), config, ascii_only=False)
 
-    return tf.cond(
-        tf.reduce_all(clean),
-        lambda: _separate(_normalize_clean_ascii(text, config), config, ascii_only=True),
-        mixed,
-    )
+    if config.tokenizer != "default":
+        clean = tf.strings.regex_full_match(text, _P["clean_ascii"])
+        return _patch_rows(text, ascii_path(text), clean, unicode_path)
+    # No clitic followed by anything but a space: the clitic pass would change no token.
+    plain = tf.strings.regex_full_match(text, _P["plain_ascii"])
+    separated = _sub(_normalize_clean_ascii(text, config), "separate", ascii_only=True)
+    return _patch_rows(text, separated, plain, unicode_path)
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     """Normalise and split a ``[batch]`` of raw strings.
 
-    Rows of printable ASCII (with tabs and newlines) take a fast path that is
-    exact: ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no control
-    characters to delete, and every class clipped to ASCII matches on ASCII
-    what the full class matches. Other rows (a few per batch at most) go
-    through the full normalisation on their own.
+    Every row goes through a fast path that is exact on printable ASCII (with
+    tabs and newlines): ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no
+    control characters to delete, and every class clipped to ASCII matches on
+    ASCII what the full class matches. With the default tokenizer the fast path
+    also skips the clitic pass, so it is used only where no clitic is followed
+    by anything but a space or the end (all but about 2% of the fortunes): there
+    the pass would change no token (``rules.patterns()["plain_ascii"]``,
+    tests/pipeline/text/test_rules.py). The other rows (a few per batch) are
+    redone with the full normalisation and both passes.
     """
     check_exportable(config)
     return tf.strings.split(_separated(text, config))
