@@ -61,8 +61,10 @@ def kneser_ney(sequences, pad_id: int, end_id: int):
             ppl = float(np.exp(-np.mean(np.log(counts.probabilities(val, d)))))
             table[(order, d)] = ppl
             if best is None or ppl < best["validation_perplexity"]:
+                test_p = counts.probabilities(test, d)
                 best = {"order": order, "discount": d, "validation_perplexity": ppl,
-                        "test_perplexity": float(np.exp(-np.mean(np.log(counts.probabilities(test, d)))))}
+                        "test_perplexity": float(np.exp(-np.mean(np.log(test_p)))),
+                        "probabilities": {"validation": counts.probabilities(val, d), "test": test_p}}
         print(f"  Kneser-Ney order {order}: best validation perplexity "
               f"{min(table[(order, d)] for d in DISCOUNTS):.1f} ({time.time() - start:.0f} s)", flush=True)
     return best, table
@@ -115,7 +117,41 @@ def main(argv=None) -> int:
     print(f"RESULT nnlm/kneser_ney test perplexity ratio {ratio:.3f} "
           f"({'NNLM better' if ratio < 1 else 'Kneser-Ney better'}); "
           f"log-prob difference {math.log(ratio):+.3f} nats/token")
+    mixture(run, config, sequences, end_id, best)
     return 0
+
+
+def nnlm_probabilities(model, sequences, context_size: int, end_id: int) -> np.ndarray:
+    """p(target | context) of every token (``</s>`` included), in the order Kneser-Ney scores them."""
+    from training.tasks.language_model import PAD_ID, context_windows
+
+    contexts, targets = context_windows(sequences, context_size, PAD_ID, end_id)
+    out = []
+    for start in range(0, len(targets), 4096):
+        p = np.asarray(model(contexts[start:start + 4096], training=False), np.float64)
+        out.append(p[np.arange(len(p)), targets[start:start + 4096]])
+    return np.concatenate(out)
+
+
+def mixture(run: Path, config: dict, sequences: dict, end_id: int, best: dict) -> None:
+    """Bengio et al.'s "mix" rows: p = a p_NNLM + (1 - a) p_KN, the weight ``a`` chosen on validation."""
+    from training.models import load_model
+
+    model = load_model(run / "model.keras")
+    n1 = config["language_model"]["context_size"]
+    nn = {k: nnlm_probabilities(model, sequences[k], n1, end_id) for k in ("validation", "test")}
+    kn = best["probabilities"]
+
+    def perplexity(split: str, a: float) -> float:
+        return float(np.exp(-np.mean(np.log(a * nn[split] + (1 - a) * kn[split]))))
+
+    print(f"NNLM alone recomputed per token: validation {perplexity('validation', 1.0):.1f}, "
+          f"test {perplexity('test', 1.0):.1f}")
+    weights = [round(0.05 * i, 2) for i in range(21)]
+    a = min(weights, key=lambda w: perplexity("validation", w))
+    print(f"RESULT mixture a*NNLM + (1-a)*Kneser-Ney (a = {a} on validation: {perplexity('validation', a):.1f}): "
+          f"test perplexity {perplexity('test', a):.1f} vs Kneser-Ney {best['test_perplexity']:.1f} "
+          f"and NNLM {perplexity('test', 1.0):.1f}")
 
 
 if __name__ == "__main__":

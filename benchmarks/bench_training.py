@@ -47,8 +47,9 @@ def _epochs_run(run: Path) -> int:
     return max(0, len(history.read_text().splitlines()) - 1) if history.is_file() else 0
 
 
-def sklearn_baseline(config_path: str, overrides: list[str], tokenizations=("sklearn tokens",), grid=(10.0, 30.0)) -> dict:
-    """TF-IDF (1-2 grams, sublinear tf) + LogisticRegression on the config's split; C tuned on validation.
+def sklearn_baseline(config_path: str, overrides: list[str], tokenizations=("sklearn tokens",), grid=(10.0, 30.0),
+                     class_weights=("none",)) -> dict:
+    """TF-IDF (1-2 grams, sublinear tf) + LogisticRegression on the config's split; C and class weights tuned on validation.
 
     Tokenisations: scikit-learn's own, and/or lexivision's tokens (the neural model's).
     """
@@ -76,20 +77,22 @@ def sklearn_baseline(config_path: str, overrides: list[str], tokenizations=("skl
             docs = {k: tokenize([r.text for r in v], text_config) for k, v in splits.items()}
         x_train = vectorizer.fit_transform(docs["train"])
         x_val, x_test = vectorizer.transform(docs["validation"]), vectorizer.transform(docs["test"])
-        for c in grid:
+        for c, weights in [(c, w) for w in class_weights for c in grid]:
             start = time.time()
-            clf = LogisticRegression(C=c, max_iter=300).fit(x_train, labels["train"])
+            clf = LogisticRegression(C=c, max_iter=300, class_weight=None if weights == "none" else weights)
+            clf.fit(x_train, labels["train"])
             val = accuracy_score(labels["validation"], clf.predict(x_val))
             predicted = clf.predict(x_test)
-            result = {"tokens": name, "C": c, "validation_accuracy": val,
+            result = {"tokens": name, "C": c, "class_weight": weights, "validation_accuracy": val,
                       "test_accuracy": accuracy_score(labels["test"], predicted),
                       "test_macro_f1": f1_score(labels["test"], predicted, average="macro"),
                       "seconds": time.time() - start}
-            print(f"  TF-IDF+LR {name} C={c}: validation {val:.4f}, test {result['test_accuracy']:.4f} "
+            print(f"  TF-IDF+LR {name} C={c} class_weight={weights}: validation {val:.4f}, "
+                  f"test {result['test_accuracy']:.4f}, test macro-F1 {result['test_macro_f1']:.4f} "
                   f"({result['seconds']:.0f} s)", flush=True)
             if not best or val > best["validation_accuracy"]:
                 best = result
-    print(f"RESULT TF-IDF(1-2 grams)+LogisticRegression ({best['tokens']}, C={best['C']} chosen on validation): "
+    print(f"RESULT TF-IDF(1-2 grams)+LogisticRegression ({best['tokens']}, C={best['C']}, class_weight={best['class_weight']} chosen on validation): "
           f"test accuracy {best['test_accuracy']:.4f}, macro-F1 {best['test_macro_f1']:.4f}", flush=True)
     return best
 
@@ -153,8 +156,11 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="read finished runs of the same config instead of training")
     parser.add_argument("--both-tokenizations", action="store_true", help="also fit TF-IDF+LR on lexivision's tokens")
     parser.add_argument("--c", type=float, action="append", default=None, help="LogisticRegression C grid (10, 30)")
+    parser.add_argument("--lr-class-weight", action="append", choices=("none", "balanced"), default=None,
+                        help="LogisticRegression class_weight grid (none)")
     args = parser.parse_args(argv)
     args.c = args.c or [10.0, 30.0]
+    args.lr_class_weight = args.lr_class_weight or ["none"]
     start = time.time()
     if args.what == "fashion":
         for config in args.config or [str(ROOT / "examples" / "fashion_mnist_cnn.toml")]:
@@ -164,12 +170,13 @@ def main(argv=None) -> int:
         neural = {c: _train(c, args.overrides, ROOT / "runs" / f"bench_{Path(c).stem}", reuse=args.reuse) for c in configs}
         if not args.skip_sklearn:
             tokenizations = ("sklearn tokens", "lexivision tokens") if args.both_tokenizations else ("sklearn tokens",)
-            baseline = sklearn_baseline(configs[0], args.overrides, tokenizations, tuple(args.c))
+            baseline = sklearn_baseline(configs[0], args.overrides, tokenizations, tuple(args.c), tuple(args.lr_class_weight))
             best = max(neural, key=lambda c: neural[c]["test_accuracy"])
             acc = neural[best]["test_accuracy"]
             print(f"RESULT best neural {Path(best).stem} {acc:.4f} vs TF-IDF+LR {baseline['test_accuracy']:.4f}: "
                   f"{'neural better' if acc > baseline['test_accuracy'] else 'TF-IDF+LR better'} "
-                  f"by {abs(acc - baseline['test_accuracy']):.4f}")
+                  f"by {abs(acc - baseline['test_accuracy']):.4f}; macro-F1 {neural[best]['test_macro_f1']:.4f} vs "
+                  f"{baseline['test_macro_f1']:.4f}")
     else:
         pipeline_overhead(args.epochs)
     print(f"benchmark time {time.time() - start:.0f} s")
