@@ -35,6 +35,7 @@ import tensorflow as tf
 from pipeline.images import affine
 from pipeline.images.ops import (
     Brightness, Contrast, Crop, Flip, Op, RandAugment, RandomErasing, Rotate, Shear, Translate, Zoom, op_from_config,
+    split_seed,
 )
 
 __all__ = ["Augmentation", "augmentation", "POLICIES"]
@@ -68,13 +69,80 @@ def augmentation(policy: str | list = "standard", seed: int | None = None, **kwa
 
 @functools.lru_cache(maxsize=None)
 def _xla_warp(fill_mode: str, interpolation: str):
-    """The gather-based warp, XLA-compiled (one per fill mode and interpolation, shared)."""
+    """The gather-based warp alone, XLA-compiled (the unfused path; one per fill mode and interpolation)."""
 
     def warp(images, matrices, output_shape, fill_value):
         return affine.warp(images, matrices, output_shape, fill_mode=fill_mode, fill_value=fill_value,
                            interpolation=interpolation, kernel="xla")
 
     return tf.function(warp, jit_compile=True, reduce_retracing=True)
+
+
+def _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel):
+    """Run the per-image ``ops`` on ``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped.
+
+    ``kernel``: ``"projective"`` (TensorFlow's op), ``"xla"`` (each resampling
+    pass its own XLA-compiled call, the rest op by op) or ``"inline"`` (the
+    gather warp traced into the caller, which :func:`_fused` compiles whole).
+    """
+    low, high = value_range
+    span = high - low
+    seeds = split_seed(seed, max(len(ops), 1))
+    batch = tf.shape(images)[0]
+    height, width = images.shape[1] or tf.shape(images)[1], images.shape[2] or tf.shape(images)[2]
+    x = tf.cast(images, tf.float32) if kernel == "projective" else images
+    matrix = None
+    out_size = (height, width)
+
+    def flush(x, matrix):
+        if matrix is not None:
+            if kernel == "xla":
+                x = _xla_warp(fill_mode, interpolation)(x, matrix, tuple(out_size), low)
+            else:
+                x = affine.warp(x, matrix, out_size, fill_mode=fill_mode, interpolation=interpolation,
+                                kernel="projective" if kernel == "projective" else "xla", fill_value=low)
+        return tf.cast(x, tf.float32)
+
+    for i, op in enumerate(ops):
+        if op.kind in ("geometric", "mixed"):
+            m = op.matrix(seeds[i], batch, out_size[0], out_size[1])
+            matrix = m if matrix is None else affine.compose(matrix, m)
+            if isinstance(op, Crop):
+                out_size = op.output_size(*out_size)
+            if op.kind == "geometric":
+                continue
+        x = flush(x, matrix)
+        matrix = None
+        if isinstance(op, (RandomErasing, RandAugment)):
+            x = op.apply(x, seeds[i], span, low)
+        else:
+            x = op.apply(x, seeds[i], span)
+    return flush(x, matrix)
+
+
+def _finish(x, dtype, value_range):
+    """Clip to the value range and return to ``dtype`` (rounded for integers)."""
+    x = tf.clip_by_value(x, value_range[0], value_range[1])
+    if dtype.is_integer:
+        return tf.cast(tf.round(x), dtype)
+    return tf.cast(x, dtype)
+
+
+@functools.lru_cache(maxsize=None)
+def _fused(ops: tuple, value_range: tuple, fill_mode: str, interpolation: str, finish: bool):
+    """All per-image work as ONE XLA-compiled function of ``(images, seed)``.
+
+    Parameter drawing (stateless, from the seed), the affine matrices, the one
+    resampling pass and the photometric ops compile into a single kernel launch
+    per batch; with ``finish`` the clip and the cast back to the input dtype are
+    in it too. Shared by every augmentation with the same ops and settings.
+    """
+
+    def run(images, seed):
+        x = _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel="inline")
+        return _finish(x, images.dtype, value_range) if finish else x
+
+    return tf.function(run, jit_compile=True, reduce_retracing=True)
 
 
 def _to_int_labels(labels, num_classes):
@@ -124,49 +192,23 @@ class Augmentation(keras.layers.Layer):
     # The per-image work -------------------------------------------------------------------
 
     def _augment_images(self, images, seed, kernel="xla"):
-        """``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped."""
-        low, high = self.value_range
-        span = high - low
-        seeds = tf.random.experimental.stateless_split(seed, max(len(self.ops), 1))
-        batch = tf.shape(images)[0]
-        height, width = images.shape[1] or tf.shape(images)[1], images.shape[2] or tf.shape(images)[2]
-        x = images if kernel == "xla" else tf.cast(images, tf.float32)
-        matrix = None
-        out_size = (height, width)
+        """``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped (op by op; see :func:`_per_image`)."""
+        ops = self.ops[:len(self.ops) - len(self._batch_ops)]
+        return _per_image(ops, images, seed, self.value_range, self.fill_mode, self.interpolation, kernel)
 
-        def flush(x, matrix):
-            if matrix is not None:
-                if kernel == "xla":
-                    x = _xla_warp(self.fill_mode, self.interpolation)(x, matrix, tuple(out_size), low)
-                else:
-                    x = affine.warp(x, matrix, out_size, fill_mode=self.fill_mode, interpolation=self.interpolation,
-                                    kernel=kernel, fill_value=low)
-            return tf.cast(x, tf.float32)
+    def _fused(self, finish: bool):
+        image_ops = tuple(self.ops[:len(self.ops) - len(self._batch_ops)])
+        return _fused(image_ops, self.value_range, self.fill_mode, self.interpolation, finish)
 
-        for i, op in enumerate(self.ops):
-            if op.kind == "batch":
-                break
-            if op.kind in ("geometric", "mixed"):
-                m = op.matrix(seeds[i], batch, out_size[0], out_size[1])
-                matrix = m if matrix is None else affine.compose(matrix, m)
-                if isinstance(op, Crop):
-                    out_size = op.output_size(*out_size)
-                if op.kind == "geometric":
-                    continue
-            x = flush(x, matrix)
-            matrix = None
-            if isinstance(op, (RandomErasing, RandAugment)):
-                x = op.apply(x, seeds[i], span, low)
-            else:
-                x = op.apply(x, seeds[i], span)
-        return flush(x, matrix)
-
-    def _finish(self, x, dtype):
-        low, high = self.value_range
-        x = tf.clip_by_value(x, low, high)
-        if dtype.is_integer:
-            return tf.cast(tf.round(x), dtype)
-        return tf.cast(x, dtype)
+    def _mix(self, x, labels, seed):
+        """MixUp/CutMix on the float batch; returns mixed images and one-hot float labels."""
+        if labels is None:
+            raise ValueError("MixUp/CutMix mix labels too: pass (images, labels) batches")
+        y = _to_int_labels(tf.convert_to_tensor(labels), self.num_classes)
+        bseed = tf.random.experimental.stateless_fold_in(seed, 7919)
+        for k, op in enumerate(self._batch_ops):
+            x, y = op.apply_batch(x, y, tf.random.experimental.stateless_fold_in(bseed, k))
+        return x, y
 
     def augment(self, images, labels=None, seed=(0, 0), kernel: str | None = None):
         """Augment ``images`` (``[B, H, W, C]`` or ``[H, W, C]``) with ``seed`` (two ints).
@@ -183,17 +225,16 @@ class Augmentation(keras.layers.Layer):
         kernel = kernel or self._default_kernel(in_model=False)
         if not self.ops:
             out = images
+        elif kernel == "xla" and not self._batch_ops:
+            out = self._fused(finish=True)(images, seed)  # one compiled call for all the per-image work
         else:
-            x = self._augment_images(images, seed, kernel=kernel)
+            if kernel == "xla":
+                x = self._fused(finish=False)(images, seed)
+            else:
+                x = self._augment_images(images, seed, kernel=kernel)
             if self._batch_ops:
-                if labels is None:
-                    raise ValueError("MixUp/CutMix mix labels too: pass (images, labels) batches")
-                y = _to_int_labels(tf.convert_to_tensor(labels), self.num_classes)
-                bseed = tf.random.experimental.stateless_fold_in(seed, 7919)
-                for k, op in enumerate(self._batch_ops):
-                    x, y = op.apply_batch(x, y, tf.random.experimental.stateless_fold_in(bseed, k))
-                labels = y
-            out = self._finish(x, images.dtype)
+                x, labels = self._mix(x, labels, seed)
+            out = _finish(x, images.dtype, self.value_range)
         if single:
             out = out[0]
         return out if labels is None else (out, labels)

@@ -42,13 +42,35 @@ def _range(value, name: str) -> tuple[float, float]:
     return (low, high)
 
 
+def _unit(shape, seed):
+    """Uniform ``[0, 1)`` float32 of ``shape`` from ``seed``.
+
+    Bit for bit ``tf.random.stateless_uniform(shape, seed)`` on a CPU, but the
+    same numbers inside an XLA-compiled function and on a GPU too (XLA turns the
+    Philox bits into floats differently, so the bits are drawn and converted here).
+    """
+    bits = tf.random.stateless_uniform(shape, seed, minval=None, maxval=None, dtype=tf.uint32, alg="philox")
+    mantissa = tf.bitwise.bitwise_or(tf.bitwise.bitwise_and(bits, 0x7FFFFF), 0x3F800000)  # [1, 2)
+    return tf.bitcast(mantissa, tf.float32) - 1.0
+
+
 def _uniform(seed, batch, bounds):
     low, high = bounds
-    return tf.random.stateless_uniform([batch], seed, low, high) if low != high else tf.fill([batch], low)
+    if low == high:
+        return tf.fill([batch], low)
+    return _unit([batch], seed) * (tf.constant(high) - tf.constant(low)) + low
+
+
+def split_seed(seed, n: int) -> tf.Tensor:
+    """``n`` new seeds ``[n, 2]`` from ``seed``: ``tf.random.experimental.stateless_split``
+    with the Philox algorithm named, which gives the same seeds inside XLA (its
+    ``auto_select`` does not) as on a CPU or GPU."""
+    seed = tf.convert_to_tensor(seed)
+    return tf.random.stateless_uniform([n, 2], seed, minval=None, maxval=None, dtype=seed.dtype, alg="philox")
 
 
 def _seeds(seed, n):
-    return tf.unstack(tf.random.experimental.stateless_split(seed, n), num=n)
+    return tf.unstack(split_seed(seed, n), num=n)
 
 
 class Op:
@@ -90,8 +112,8 @@ class Flip(Op):
 
     def matrix(self, seed, batch, height, width):
         s1, s2 = _seeds(seed, 2)
-        h = tf.random.stateless_uniform([batch], s1) < self.probability if self.horizontal else tf.zeros([batch], bool)
-        v = tf.random.stateless_uniform([batch], s2) < self.probability if self.vertical else tf.zeros([batch], bool)
+        h = _unit([batch], s1) < self.probability if self.horizontal else tf.zeros([batch], bool)
+        v = _unit([batch], s2) < self.probability if self.vertical else tf.zeros([batch], bool)
         return affine.flip(h, v, height, width)
 
 
@@ -171,8 +193,8 @@ class Crop(Op):
         sx, sy = _seeds(seed, 2)
         room_x = tf.cast(width - self.width + 1, tf.float32)
         room_y = tf.cast(height - self.height + 1, tf.float32)
-        ox = tf.minimum(tf.floor(tf.random.stateless_uniform([batch], sx) * room_x), room_x - 1)
-        oy = tf.minimum(tf.floor(tf.random.stateless_uniform([batch], sy) * room_y), room_y - 1)
+        ox = tf.minimum(tf.floor(_unit([batch], sx) * room_x), room_x - 1)
+        oy = tf.minimum(tf.floor(_unit([batch], sy) * room_y), room_y - 1)
         return affine.crop(ox, oy)
 
 
@@ -227,10 +249,10 @@ class RandomErasing(Op):
         log_aspect = _uniform(s[1], batch, (math.log(self.aspect[0]), math.log(self.aspect[1])))
         eh = tf.minimum(tf.sqrt(area * tf.exp(log_aspect)), h)
         ew = tf.minimum(tf.sqrt(area / tf.exp(log_aspect)), w)
-        y0 = tf.random.stateless_uniform([batch], s[2]) * (h - eh)
-        x0 = tf.random.stateless_uniform([batch], s[3]) * (w - ew)
-        on = tf.random.stateless_uniform([batch], s[4]) < self.probability
-        level = low + tf.random.stateless_uniform([batch], s[5]) * span
+        y0 = _unit([batch], s[2]) * (h - eh)
+        x0 = _unit([batch], s[3]) * (w - ew)
+        on = _unit([batch], s[4]) < self.probability
+        level = low + _unit([batch], s[5]) * span
         ys = tf.range(h)[None, :, None]
         xs = tf.range(w)[None, None, :]
         c = lambda t: t[:, None, None]  # noqa: E731
@@ -263,9 +285,9 @@ class RandAugment(Op):
 
     def _choose(self, seed, batch):
         s1, s2 = _seeds(seed, 2)
-        rank = tf.argsort(tf.argsort(tf.random.stateless_uniform([batch, len(self.CHOICES)], s1), axis=1), axis=1)
+        rank = tf.argsort(tf.argsort(_unit([batch, len(self.CHOICES)], s1), axis=1), axis=1)
         chosen = tf.cast(rank < self.num_ops, tf.float32)
-        sign = tf.where(tf.random.stateless_uniform([batch, len(self.CHOICES)], s2) < 0.5, -1.0, 1.0)
+        sign = tf.where(_unit([batch, len(self.CHOICES)], s2) < 0.5, -1.0, 1.0)
         amount = chosen * sign * self.magnitude  # [B, K] signed magnitude, 0 where not chosen
         return {n: amount[:, i] for i, n in enumerate(self.CHOICES)}, {n: chosen[:, i] > 0 for i, n in enumerate(self.CHOICES)}
 
@@ -317,7 +339,7 @@ def _beta(seed, batch, alpha):
 
 
 def _partner(seed, batch):
-    return tf.argsort(tf.random.stateless_uniform([batch], seed))
+    return tf.argsort(_unit([batch], seed))
 
 
 @dataclass(frozen=True)
@@ -350,8 +372,8 @@ class CutMix(Op):
         shape = tf.shape(images)
         batch, h, w = shape[0], tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
         cut = tf.sqrt(1.0 - _beta(s[0], batch, self.alpha))
-        cy = tf.random.stateless_uniform([batch], s[1]) * h
-        cx = tf.random.stateless_uniform([batch], s[2]) * w
+        cy = _unit([batch], s[1]) * h
+        cx = _unit([batch], s[2]) * w
         y0, y1 = tf.clip_by_value(cy - cut * h / 2, 0, h), tf.clip_by_value(cy + cut * h / 2, 0, h)
         x0, x1 = tf.clip_by_value(cx - cut * w / 2, 0, w), tf.clip_by_value(cx + cut * w / 2, 0, w)
         ys = tf.range(h)[None, :, None] + 0.5
