@@ -34,8 +34,7 @@ import tensorflow as tf
 
 from pipeline.images import affine
 from pipeline.images.ops import (
-    Brightness, Contrast, Crop, Flip, Op, RandAugment, RandomErasing, Rotate, Shear, Translate, Zoom, op_from_config,
-    split_seed,
+    Brightness, Contrast, Crop, Flip, Op, RandAugment, RandomErasing, Rotate, Shear, Translate, Zoom, draw, op_from_config,
 )
 
 __all__ = ["Augmentation", "augmentation", "POLICIES"]
@@ -67,57 +66,60 @@ def augmentation(policy: str | list = "standard", seed: int | None = None, **kwa
     return Augmentation(ops, seed=seed, **kwargs)
 
 
-@functools.lru_cache(maxsize=None)
-def _xla_warp(fill_mode: str, interpolation: str):
-    """The gather-based warp alone, XLA-compiled (the unfused path; one per fill mode and interpolation)."""
-
-    def warp(images, matrices, output_shape, fill_value):
-        return affine.warp(images, matrices, output_shape, fill_mode=fill_mode, fill_value=fill_value,
-                           interpolation=interpolation, kernel="xla")
-
-    return tf.function(warp, jit_compile=True, reduce_retracing=True)
-
-
 def _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel):
     """Run the per-image ``ops`` on ``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped.
 
-    ``kernel``: ``"projective"`` (TensorFlow's op), ``"xla"`` (each resampling
-    pass its own XLA-compiled call, the rest op by op) or ``"inline"`` (the
-    gather warp traced into the caller, which :func:`_fused` compiles whole).
+    One draw gives every random number (:func:`~pipeline.images.ops.draw`); each
+    run of geometric ops folds into one matrix and one resampling pass, each run
+    of brightness/contrast ops into one ``x * scale + offset`` per image.
+    ``kernel``: ``"projective"`` (TensorFlow's op) or ``"xla"`` (the gather warp,
+    to be traced into a function compiled whole, see :func:`_fused`); the random
+    numbers, and so the results, are the same for both.
     """
     low, high = value_range
     span = high - low
-    seeds = split_seed(seed, max(len(ops), 1))
-    batch = tf.shape(images)[0]
     height, width = images.shape[1] or tf.shape(images)[1], images.shape[2] or tf.shape(images)[2]
     x = tf.cast(images, tf.float32) if kernel == "projective" else images
-    matrix = None
+    pending = {"matrix": None, "levels": None, "mean": None}
     out_size = (height, width)
 
-    def flush(x, matrix):
-        if matrix is not None:
-            if kernel == "xla":
-                x = _xla_warp(fill_mode, interpolation)(x, matrix, tuple(out_size), low)
-            else:
-                x = affine.warp(x, matrix, out_size, fill_mode=fill_mode, interpolation=interpolation,
-                                kernel="projective" if kernel == "projective" else "xla", fill_value=low)
-        return tf.cast(x, tf.float32)
+    def flush(x):
+        if pending["matrix"] is not None:
+            x = affine.warp(x, pending["matrix"], out_size, fill_mode=fill_mode, interpolation=interpolation,
+                            kernel=kernel, fill_value=low)
+        x = tf.cast(x, tf.float32)
+        if pending["levels"] is not None:
+            scale, offset = pending["levels"]
+            x = x * scale + offset
+        pending.update(matrix=None, levels=None, mean=None)
+        return x
 
-    for i, op in enumerate(ops):
+    for op, u in zip(ops, draw(ops, tf.shape(images)[0], seed)):
+        if op.kind == "levels":
+            if pending["levels"] is None:
+                x = flush(x)  # resample first; the levels then apply to the resampled image
+                pending["levels"] = (1.0, 0.0)
+            scale, offset = pending["levels"]
+
+            def mean(x=x, scale=scale, offset=offset):  # of the image this op sees: scale * raw + offset
+                if pending["mean"] is None:
+                    pending["mean"] = tf.reduce_mean(x, axis=(1, 2), keepdims=True)
+                return pending["mean"] * scale + offset
+
+            s, o = op.levels(u, span, mean)
+            pending["levels"] = (scale * s, offset * s + o)
+            continue
         if op.kind in ("geometric", "mixed"):
-            m = op.matrix(seeds[i], batch, out_size[0], out_size[1])
-            matrix = m if matrix is None else affine.compose(matrix, m)
+            if pending["levels"] is not None:
+                x = flush(x)
+            m = op.matrix(u, out_size[0], out_size[1])
+            pending["matrix"] = m if pending["matrix"] is None else affine.compose(pending["matrix"], m)
             if isinstance(op, Crop):
                 out_size = op.output_size(*out_size)
             if op.kind == "geometric":
                 continue
-        x = flush(x, matrix)
-        matrix = None
-        if isinstance(op, (RandomErasing, RandAugment)):
-            x = op.apply(x, seeds[i], span, low)
-        else:
-            x = op.apply(x, seeds[i], span)
-    return flush(x, matrix)
+        x = op.apply(flush(x), u, low, span)
+    return flush(x)
 
 
 def _finish(x, dtype, value_range):
@@ -139,10 +141,11 @@ def _fused(ops: tuple, value_range: tuple, fill_mode: str, interpolation: str, f
     """
 
     def run(images, seed):
-        x = _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel="inline")
+        x = _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel="xla")
         return _finish(x, images.dtype, value_range) if finish else x
 
-    return tf.function(run, jit_compile=True, reduce_retracing=True)
+    # no reduce_retracing: a trace per image size keeps the sizes static, which keeps the graph small
+    return tf.function(run, jit_compile=True)
 
 
 def _to_int_labels(labels, num_classes):
@@ -191,11 +194,6 @@ class Augmentation(keras.layers.Layer):
 
     # The per-image work -------------------------------------------------------------------
 
-    def _augment_images(self, images, seed, kernel="xla"):
-        """``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped (op by op; see :func:`_per_image`)."""
-        ops = self.ops[:len(self.ops) - len(self._batch_ops)]
-        return _per_image(ops, images, seed, self.value_range, self.fill_mode, self.interpolation, kernel)
-
     def _fused(self, finish: bool):
         image_ops = tuple(self.ops[:len(self.ops) - len(self._batch_ops)])
         return _fused(image_ops, self.value_range, self.fill_mode, self.interpolation, finish)
@@ -231,7 +229,8 @@ class Augmentation(keras.layers.Layer):
             if kernel == "xla":
                 x = self._fused(finish=False)(images, seed)
             else:
-                x = self._augment_images(images, seed, kernel=kernel)
+                image_ops = self.ops[:len(self.ops) - len(self._batch_ops)]
+                x = _per_image(image_ops, images, seed, self.value_range, self.fill_mode, self.interpolation, kernel)
             if self._batch_ops:
                 x, labels = self._mix(x, labels, seed)
             out = _finish(x, images.dtype, self.value_range)
