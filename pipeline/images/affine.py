@@ -90,7 +90,7 @@ def rotation(degrees, height, width) -> tf.Tensor:
     theta = tf.cast(degrees, tf.float32) * (math.pi / 180.0)
     # exact for multiples of 90 degrees, so quarter turns move pixels exactly
     cs = tf.stack([tf.cos(theta), tf.sin(theta)])
-    cs = tf.where(tf.abs(cs) < 1e-6, 0.0, cs)
+    cs = tf.unstack(tf.where(tf.abs(cs) < 1e-6, 0.0, cs), num=2)
     e = _linear_about_centre(height, width)
     add = lambda p, q, sign=1.0: [[x + sign * y for x, y in zip(r, t)] for r, t in zip(p, q)]  # noqa: E731
     # output -> input is the inverse rotation; y points down, so CCW on screen is -theta in (x, y):
@@ -115,7 +115,7 @@ def translation(dx, dy) -> tf.Tensor:
 
 def shear(degrees_x, degrees_y, height, width) -> tf.Tensor:
     """Shear along x (and y) by the given angles about the centre."""
-    k = tf.tan(tf.stack([tf.cast(degrees_x, tf.float32), tf.cast(degrees_y, tf.float32)]) * (math.pi / 180.0))
+    k = tf.unstack(tf.tan(tf.stack([tf.cast(degrees_x, tf.float32), tf.cast(degrees_y, tf.float32)]) * (math.pi / 180.0)), num=2)
     e = _linear_about_centre(height, width)
     return _combine([k[0], k[1]], [e["b"], e["c"]], _IDENTITY)
 
@@ -211,8 +211,8 @@ def _warp_gather(images, matrices, output_shape, fill_mode, fill_value, interpol
         out_h, out_w = (_static(v) for v in output_shape)
     else:
         out_h, out_w = (_static(v) for v in tf.unstack(tf.convert_to_tensor(output_shape, tf.int32), num=2))
-    point = tf.linalg.matmul(tf.cast(matrices, tf.float32), _grid(out_h, out_w))  # [B, 3, h*w]
-    point = point[:, :2] / point[:, 2:]
+    point, depth = tf.split(tf.linalg.matmul(tf.cast(matrices, tf.float32), _grid(out_h, out_w)), [2, 1], axis=1)
+    point = point / depth  # [B, 2, h*w]: x row, y row
     if isinstance(height, int) and isinstance(width, int):
         size, stride = np.array([[width], [height]], np.int32), np.array([[1], [width]], np.int32)
     else:
@@ -228,18 +228,16 @@ def _warp_gather(images, matrices, output_shape, fill_mode, fill_value, interpol
         return value
 
     def inside(index):  # [B, 2, h*w] -> ([B, h*w] x ok, [B, h*w] y ok)
-        ok = (index >= 0) & (index < size)
-        return ok[:, 0], ok[:, 1]
+        return tf.unstack((index >= 0) & (index < size), num=2, axis=1)
 
     if interpolation == "nearest":
         index = tf.cast(tf.round(point), tf.int32)
         ok = tf.reduce_all(tf.stack(inside(index)), axis=0) if constant else None
-        linear = _fold_index(index, size, fill_mode) * stride
-        out = sample(linear[:, 0], linear[:, 1], ok)
+        out = sample(*tf.unstack(_fold_index(index, size, fill_mode) * stride, num=2, axis=1), ok)
     else:
         point = _fold_point(point, tf.cast(size, tf.float32), fill_mode)
         floor = tf.floor(point)
-        weight = (point - floor)[..., None]  # [B, 2, h*w, 1]
+        wx, wy = tf.unstack((point - floor)[..., None], num=2, axis=1)  # [B, h*w, 1] each
         i0 = tf.cast(floor, tf.int32)
         i1 = i0 + 1
         ok0 = ok1 = (None, None)
@@ -251,13 +249,13 @@ def _warp_gather(images, matrices, output_shape, fill_mode, fill_value, interpol
             i0, i1 = tf.clip_by_value(i0, 0, size - 1), tf.clip_by_value(i1, 0, size - 1)
         else:
             i1 = tf.minimum(i1, size - 1)
-        l0, l1 = i0 * stride, i1 * stride
+        x0, y0 = tf.unstack(i0 * stride, num=2, axis=1)
+        x1, y1 = tf.unstack(i1 * stride, num=2, axis=1)
         corners = []
-        for ly, oky in ((l0[:, 1], ok0[1]), (l1[:, 1], ok1[1])):
-            for lx, okx in ((l0[:, 0], ok0[0]), (l1[:, 0], ok1[0])):
+        for ly, oky in ((y0, ok0[1]), (y1, ok1[1])):
+            for lx, okx in ((x0, ok0[0]), (x1, ok1[0])):
                 corners.append(sample(lx, ly, okx & oky if constant else None))
         a, b, c, d = corners
-        wx, wy = weight[:, 0], weight[:, 1]
         top = a + (b - a) * wx
         bottom = c + (d - c) * wx
         out = top + (bottom - top) * wy

@@ -68,6 +68,11 @@ def _unit(shape, seed):
     return tf.bitcast(mantissa, tf.float32) - 1.0  # [1, 2) - 1
 
 
+def _float(size):
+    """A size as a float: a Python float when it is static (a constant), else a cast."""
+    return float(size) if isinstance(size, int) else tf.cast(size, tf.float32)
+
+
 def _between(u, bounds):
     """Uniform ``[0, 1)`` numbers ``u`` scaled to ``bounds`` (exactly ``low`` when ``low == high``)."""
     low, high = bounds
@@ -88,12 +93,12 @@ def _seeds(seed, n):
 
 def draw(ops, batch, seed) -> list:
     """Every per-image random number the ``ops`` need, in ONE draw: ``[B, sum(op.randoms)]``
-    uniforms from ``seed``, handed out as one ``[B, op.randoms]`` slice per op (``None`` for none)."""
+    uniforms from ``seed``, handed out as a list of ``op.randoms`` columns ``[B]`` per op."""
     total = sum(op.randoms for op in ops)
-    u = _unit([batch, total], seed) if total else None
+    columns = tf.unstack(_unit([batch, total], seed), num=total, axis=1) if total else []
     out, start = [], 0
     for op in ops:
-        out.append(u[:, start:start + op.randoms] if op.randoms else None)
+        out.append(columns[start:start + op.randoms])
         start += op.randoms
     return out
 
@@ -102,7 +107,7 @@ class Op:
     """Base of all ops; ``kind`` is ``"geometric"``, ``"levels"``, ``"photometric"``, ``"mixed"`` or ``"batch"``.
 
     A per-image op uses ``randoms`` uniform ``[0, 1)`` numbers per image, given to
-    it as ``u`` ``[B, randoms]``: geometric ops turn them into matrices with
+    it as ``u``, a list of ``randoms`` tensors ``[B]``: geometric ops turn them into matrices with
     ``matrix(u, height, width)``, photometric ops into pixels with
     ``apply(images, u, low, span)`` (float32 images, value range ``low .. low + span``).
     """
@@ -149,9 +154,8 @@ class Flip(Op):
     randoms = 2
 
     def matrix(self, u, height, width):
-        chance = [self.probability if self.horizontal else 0.0, self.probability if self.vertical else 0.0]
-        on = u < chance
-        return affine.flip(on[:, 0], on[:, 1], height, width)
+        return affine.flip(u[0] < (self.probability if self.horizontal else 0.0),
+                           u[1] < (self.probability if self.vertical else 0.0), height, width)
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ class Rotate(Op):
     __post_init__ = _ranged("degrees")
 
     def matrix(self, u, height, width):
-        return affine.rotation(_between(u[:, 0], self.degrees), height, width)
+        return affine.rotation(_between(u[0], self.degrees), height, width)
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,7 @@ class Zoom(Op):
     __post_init__ = _ranged("factor")
 
     def matrix(self, u, height, width):
-        scale = 1.0 + _between(u[:, 0], self.factor)
+        scale = 1.0 + _between(u[0], self.factor)
         return affine.zoom(scale, scale, height, width)
 
 
@@ -194,8 +198,8 @@ class Translate(Op):
     __post_init__ = _ranged("fraction")
 
     def matrix(self, u, height, width):
-        d = _between(u, self.fraction) * tf.cast(tf.stack([width, height]), tf.float32)
-        return affine.translation(d[:, 0], d[:, 1])
+        return affine.translation(_between(u[0], self.fraction) * _float(width),
+                                  _between(u[1], self.fraction) * _float(height))
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,7 @@ class Shear(Op):
     __post_init__ = _ranged("degrees")
 
     def matrix(self, u, height, width):
-        return affine.shear(_between(u[:, 0], self.degrees), tf.zeros_like(u[:, 0]), height, width)
+        return affine.shear(_between(u[0], self.degrees), tf.zeros_like(u[0]), height, width)
 
 
 @dataclass(frozen=True)
@@ -230,9 +234,9 @@ class Crop(Op):
         return self.height, self.width
 
     def matrix(self, u, height, width):
-        room = tf.cast(tf.stack([width - self.width + 1, height - self.height + 1]), tf.float32)
-        offset = tf.minimum(tf.floor(u * room), room - 1.0)
-        return affine.crop(offset[:, 0], offset[:, 1])
+        room_x, room_y = _float(width - self.width + 1), _float(height - self.height + 1)
+        return affine.crop(tf.minimum(tf.floor(u[0] * room_x), room_x - 1.0),
+                           tf.minimum(tf.floor(u[1] * room_y), room_y - 1.0))
 
 
 # Photometric (values in [0, 1] units of the value range) -----------------------------------
@@ -264,7 +268,7 @@ class Brightness(_Levels):
     __post_init__ = _ranged("delta")
 
     def levels(self, u, span, mean):
-        return 1.0, _per_image(_between(u[:, 0], self.delta) * span)
+        return 1.0, _per_image(_between(u[0], self.delta) * span)
 
     def apply(self, images, u, low, span):
         return _apply_levels(self, images, u, span)
@@ -280,7 +284,7 @@ class Contrast(_Levels):
     __post_init__ = _ranged("factor")
 
     def levels(self, u, span, mean):
-        f = _per_image(1.0 + _between(u[:, 0], self.factor))
+        f = _per_image(1.0 + _between(u[0], self.factor))
         return f, mean() * (1.0 - f)
 
     def apply(self, images, u, low, span):
@@ -304,14 +308,14 @@ class RandomErasing(Op):
     def apply(self, images, u, low, span):
         shape = tf.shape(images)
         h, w = tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
-        area = _between(u[:, 0], self.area) * h * w
-        log_aspect = _between(u[:, 1], (math.log(self.aspect[0]), math.log(self.aspect[1])))
+        area = _between(u[0], self.area) * h * w
+        log_aspect = _between(u[1], (math.log(self.aspect[0]), math.log(self.aspect[1])))
         eh = tf.minimum(tf.sqrt(area * tf.exp(log_aspect)), h)
         ew = tf.minimum(tf.sqrt(area / tf.exp(log_aspect)), w)
-        y0 = u[:, 2] * (h - eh)
-        x0 = u[:, 3] * (w - ew)
-        on = u[:, 4] < self.probability
-        level = low + u[:, 5] * span
+        y0 = u[2] * (h - eh)
+        x0 = u[3] * (w - ew)
+        on = u[4] < self.probability
+        level = low + u[5] * span
         ys = tf.range(h)[None, :, None]
         xs = tf.range(w)[None, None, :]
         c = lambda t: t[:, None, None]  # noqa: E731
@@ -345,9 +349,9 @@ class RandAugment(Op):
 
     def _choose(self, u):
         k = len(self.CHOICES)
-        rank = tf.argsort(tf.argsort(u[:, :k], axis=1), axis=1)
+        rank = tf.argsort(tf.argsort(tf.stack(u[:k], axis=1), axis=1), axis=1)
         chosen = tf.cast(rank < self.num_ops, tf.float32)
-        sign = tf.where(u[:, k:] < 0.5, -1.0, 1.0)
+        sign = tf.where(tf.stack(u[k:], axis=1) < 0.5, -1.0, 1.0)
         amount = chosen * sign * self.magnitude  # [B, K] signed magnitude, 0 where not chosen
         return {n: amount[:, i] for i, n in enumerate(self.CHOICES)}, {n: chosen[:, i] > 0 for i, n in enumerate(self.CHOICES)}
 
@@ -356,8 +360,8 @@ class RandAugment(Op):
         return affine.compose(
             affine.rotation(30.0 * a["rotate"], height, width),
             affine.shear(17.0 * a["shear_x"], 17.0 * a["shear_y"], height, width),
-            affine.translation(0.3 * a["translate_x"] * tf.cast(width, tf.float32),
-                               0.3 * a["translate_y"] * tf.cast(height, tf.float32)),
+            affine.translation(0.3 * a["translate_x"] * _float(width),
+                               0.3 * a["translate_y"] * _float(height)),
         )
 
     def apply(self, images, u, low, span):
