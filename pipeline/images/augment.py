@@ -4,14 +4,18 @@ One object, two executions:
 
 * in ``tf.data`` on the CPU: ``aug.map_dataset(dataset)`` after ``.batch()``;
   every batch gets its own seed from ``tf.data.Dataset.random(seed)`` (new
-  numbers each epoch, the same numbers for the same seed), and the one
-  resampling pass per batch runs as an XLA-compiled gather;
+  numbers each epoch, the same numbers for the same seed), and all the
+  per-image work of a batch (one draw of its random numbers, the matrices, one
+  gather-based resampling pass, the photometric ops, the cast back) is ONE
+  XLA-compiled function, so a batch costs one launch;
 * inside a model (on the GPU if there is one): ``aug`` is a Keras layer, active
   only when ``training=True``, seeded by a ``keras.random.SeedGenerator``.
 
 All consecutive geometric ops (flip, rotate, zoom, translate, shear, crop, the
 geometric half of RandAugment) are fused into one affine matrix per image and
-the batch is resampled once. The output has the input's dtype (uint8 in, uint8
+the batch is resampled once; consecutive brightness/contrast ops fold into one
+``x * scale + offset`` per image. Both executions draw the same numbers, so
+they give the same images up to rounding. The output has the input's dtype (uint8 in, uint8
 out, rounded) and stays within ``value_range``.
 
 >>> import numpy as np
