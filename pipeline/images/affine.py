@@ -58,8 +58,12 @@ def _combine(coefficients, bases, offset) -> tf.Tensor:
     ``coefficients`` are ``K`` tensors ``[B]``, ``bases`` ``K`` 3x3 nested lists, ``offset`` one.
     """
     c = tf.stack([tf.cast(v, tf.float32) for v in coefficients], axis=-1)  # [B, K]
-    basis = tf.reshape(_constant(bases), [len(bases), 9])
-    return tf.reshape(tf.linalg.matmul(c, basis) + tf.reshape(_constant(offset), [9]), [-1, 3, 3])
+    basis, offset = _constant(bases), _constant(offset)
+    if isinstance(basis, np.ndarray) and isinstance(offset, np.ndarray):  # static: no graph nodes
+        basis, offset = basis.reshape(len(bases), 9), offset.reshape(9)
+    else:
+        basis, offset = tf.reshape(basis, [len(bases), 9]), tf.reshape(offset, [9])
+    return tf.reshape(tf.linalg.matmul(c, basis) + offset, [-1, 3, 3])
 
 
 def _linear_about_centre(height, width):
