@@ -4,14 +4,18 @@ One object, two executions:
 
 * in ``tf.data`` on the CPU: ``aug.map_dataset(dataset)`` after ``.batch()``;
   every batch gets its own seed from ``tf.data.Dataset.random(seed)`` (new
-  numbers each epoch, the same numbers for the same seed), and the one
-  resampling pass per batch runs as an XLA-compiled gather;
+  numbers each epoch, the same numbers for the same seed), and all the
+  per-image work of a batch (one draw of its random numbers, the matrices, one
+  gather-based resampling pass, the photometric ops, the cast back) is ONE
+  XLA-compiled function, so a batch costs one launch;
 * inside a model (on the GPU if there is one): ``aug`` is a Keras layer, active
   only when ``training=True``, seeded by a ``keras.random.SeedGenerator``.
 
 All consecutive geometric ops (flip, rotate, zoom, translate, shear, crop, the
 geometric half of RandAugment) are fused into one affine matrix per image and
-the batch is resampled once. The output has the input's dtype (uint8 in, uint8
+the batch is resampled once; consecutive brightness/contrast ops fold into one
+``x * scale + offset`` per image. Both executions draw the same numbers, so
+they give the same images up to rounding. The output has the input's dtype (uint8 in, uint8
 out, rounded) and stays within ``value_range``.
 
 >>> import numpy as np
@@ -34,7 +38,7 @@ import tensorflow as tf
 
 from pipeline.images import affine
 from pipeline.images.ops import (
-    Brightness, Contrast, Crop, Flip, Op, RandAugment, RandomErasing, Rotate, Shear, Translate, Zoom, op_from_config,
+    Brightness, Contrast, Crop, Flip, Op, RandAugment, RandomErasing, Rotate, Shear, Translate, Zoom, draw, op_from_config,
 )
 
 __all__ = ["Augmentation", "augmentation", "POLICIES"]
@@ -66,15 +70,86 @@ def augmentation(policy: str | list = "standard", seed: int | None = None, **kwa
     return Augmentation(ops, seed=seed, **kwargs)
 
 
+def _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel):
+    """Run the per-image ``ops`` on ``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped.
+
+    One draw gives every random number (:func:`~pipeline.images.ops.draw`); each
+    run of geometric ops folds into one matrix and one resampling pass, each run
+    of brightness/contrast ops into one ``x * scale + offset`` per image.
+    ``kernel``: ``"projective"`` (TensorFlow's op) or ``"xla"`` (the gather warp,
+    to be traced into a function compiled whole, see :func:`_fused`); the random
+    numbers, and so the results, are the same for both.
+    """
+    low, high = value_range
+    span = high - low
+    height, width = images.shape[1] or tf.shape(images)[1], images.shape[2] or tf.shape(images)[2]
+    x = tf.cast(images, tf.float32) if kernel == "projective" else images
+    pending = {"matrix": None, "levels": None, "mean": None}
+    out_size = (height, width)
+
+    def flush(x):
+        if pending["matrix"] is not None:
+            x = affine.warp(x, pending["matrix"], out_size, fill_mode=fill_mode, interpolation=interpolation,
+                            kernel=kernel, fill_value=low)
+        x = tf.cast(x, tf.float32)
+        if pending["levels"] is not None:
+            scale, offset = pending["levels"]
+            x = x * scale + offset
+        pending.update(matrix=None, levels=None, mean=None)
+        return x
+
+    for op, u in zip(ops, draw(ops, tf.shape(images)[0], seed)):
+        if op.kind == "levels":
+            if pending["levels"] is None:
+                x = flush(x)  # resample first; the levels then apply to the resampled image
+                pending["levels"] = (1.0, 0.0)
+            scale, offset = pending["levels"]
+
+            def mean(x=x, scale=scale, offset=offset):  # of the image this op sees: scale * raw + offset
+                if pending["mean"] is None:
+                    pending["mean"] = tf.reduce_mean(x, axis=(1, 2), keepdims=True)
+                return pending["mean"] * scale + offset
+
+            s, o = op.levels(u, span, mean)
+            pending["levels"] = (scale * s, offset * s + o)
+            continue
+        if op.kind in ("geometric", "mixed"):
+            if pending["levels"] is not None:
+                x = flush(x)
+            m = op.matrix(u, out_size[0], out_size[1])
+            pending["matrix"] = m if pending["matrix"] is None else affine.compose(pending["matrix"], m)
+            if isinstance(op, Crop):
+                out_size = op.output_size(*out_size)
+            if op.kind == "geometric":
+                continue
+        x = op.apply(flush(x), u, low, span)
+    return flush(x)
+
+
+def _finish(x, dtype, value_range):
+    """Clip to the value range and return to ``dtype`` (rounded for integers)."""
+    x = tf.clip_by_value(x, value_range[0], value_range[1])
+    if dtype.is_integer:
+        return tf.cast(tf.round(x), dtype)
+    return tf.cast(x, dtype)
+
+
 @functools.lru_cache(maxsize=None)
-def _xla_warp(fill_mode: str, interpolation: str):
-    """The gather-based warp, XLA-compiled (one per fill mode and interpolation, shared)."""
+def _fused(ops: tuple, value_range: tuple, fill_mode: str, interpolation: str, finish: bool):
+    """All per-image work as ONE XLA-compiled function of ``(images, seed)``.
 
-    def warp(images, matrices, output_shape, fill_value):
-        return affine.warp(images, matrices, output_shape, fill_mode=fill_mode, fill_value=fill_value,
-                           interpolation=interpolation, kernel="xla")
+    Parameter drawing (stateless, from the seed), the affine matrices, the one
+    resampling pass and the photometric ops compile into a single kernel launch
+    per batch; with ``finish`` the clip and the cast back to the input dtype are
+    in it too. Shared by every augmentation with the same ops and settings.
+    """
 
-    return tf.function(warp, jit_compile=True, reduce_retracing=True)
+    def run(images, seed):
+        x = _per_image(ops, images, seed, value_range, fill_mode, interpolation, kernel="xla")
+        return _finish(x, images.dtype, value_range) if finish else x
+
+    # no reduce_retracing: a trace per image size keeps the sizes static, which keeps the graph small
+    return tf.function(run, jit_compile=True)
 
 
 def _to_int_labels(labels, num_classes):
@@ -123,50 +198,19 @@ class Augmentation(keras.layers.Layer):
 
     # The per-image work -------------------------------------------------------------------
 
-    def _augment_images(self, images, seed, kernel="xla"):
-        """``[B, H, W, C]`` -> float32 ``[B, h, w, C]``, unclipped."""
-        low, high = self.value_range
-        span = high - low
-        seeds = tf.random.experimental.stateless_split(seed, max(len(self.ops), 1))
-        batch = tf.shape(images)[0]
-        height, width = images.shape[1] or tf.shape(images)[1], images.shape[2] or tf.shape(images)[2]
-        x = images if kernel == "xla" else tf.cast(images, tf.float32)
-        matrix = None
-        out_size = (height, width)
+    def _fused(self, finish: bool):
+        image_ops = tuple(self.ops[:len(self.ops) - len(self._batch_ops)])
+        return _fused(image_ops, self.value_range, self.fill_mode, self.interpolation, finish)
 
-        def flush(x, matrix):
-            if matrix is not None:
-                if kernel == "xla":
-                    x = _xla_warp(self.fill_mode, self.interpolation)(x, matrix, tuple(out_size), low)
-                else:
-                    x = affine.warp(x, matrix, out_size, fill_mode=self.fill_mode, interpolation=self.interpolation,
-                                    kernel=kernel, fill_value=low)
-            return tf.cast(x, tf.float32)
-
-        for i, op in enumerate(self.ops):
-            if op.kind == "batch":
-                break
-            if op.kind in ("geometric", "mixed"):
-                m = op.matrix(seeds[i], batch, out_size[0], out_size[1])
-                matrix = m if matrix is None else affine.compose(matrix, m)
-                if isinstance(op, Crop):
-                    out_size = op.output_size(*out_size)
-                if op.kind == "geometric":
-                    continue
-            x = flush(x, matrix)
-            matrix = None
-            if isinstance(op, (RandomErasing, RandAugment)):
-                x = op.apply(x, seeds[i], span, low)
-            else:
-                x = op.apply(x, seeds[i], span)
-        return flush(x, matrix)
-
-    def _finish(self, x, dtype):
-        low, high = self.value_range
-        x = tf.clip_by_value(x, low, high)
-        if dtype.is_integer:
-            return tf.cast(tf.round(x), dtype)
-        return tf.cast(x, dtype)
+    def _mix(self, x, labels, seed):
+        """MixUp/CutMix on the float batch; returns mixed images and one-hot float labels."""
+        if labels is None:
+            raise ValueError("MixUp/CutMix mix labels too: pass (images, labels) batches")
+        y = _to_int_labels(tf.convert_to_tensor(labels), self.num_classes)
+        bseed = tf.random.experimental.stateless_fold_in(seed, 7919)
+        for k, op in enumerate(self._batch_ops):
+            x, y = op.apply_batch(x, y, tf.random.experimental.stateless_fold_in(bseed, k))
+        return x, y
 
     def augment(self, images, labels=None, seed=(0, 0), kernel: str | None = None):
         """Augment ``images`` (``[B, H, W, C]`` or ``[H, W, C]``) with ``seed`` (two ints).
@@ -183,17 +227,17 @@ class Augmentation(keras.layers.Layer):
         kernel = kernel or self._default_kernel(in_model=False)
         if not self.ops:
             out = images
+        elif kernel == "xla" and not self._batch_ops:
+            out = self._fused(finish=True)(images, seed)  # one compiled call for all the per-image work
         else:
-            x = self._augment_images(images, seed, kernel=kernel)
+            if kernel == "xla":
+                x = self._fused(finish=False)(images, seed)
+            else:
+                image_ops = self.ops[:len(self.ops) - len(self._batch_ops)]
+                x = _per_image(image_ops, images, seed, self.value_range, self.fill_mode, self.interpolation, kernel)
             if self._batch_ops:
-                if labels is None:
-                    raise ValueError("MixUp/CutMix mix labels too: pass (images, labels) batches")
-                y = _to_int_labels(tf.convert_to_tensor(labels), self.num_classes)
-                bseed = tf.random.experimental.stateless_fold_in(seed, 7919)
-                for k, op in enumerate(self._batch_ops):
-                    x, y = op.apply_batch(x, y, tf.random.experimental.stateless_fold_in(bseed, k))
-                labels = y
-            out = self._finish(x, images.dtype)
+                x, labels = self._mix(x, labels, seed)
+            out = _finish(x, images.dtype, self.value_range)
         if single:
             out = out[0]
         return out if labels is None else (out, labels)

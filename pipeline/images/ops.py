@@ -2,9 +2,9 @@
 
 Geometric ops return per-image 3x3 matrices (fused by :mod:`pipeline.images.affine`
 into one resampling pass); photometric ops map float32 batches; batch ops
-(MixUp, CutMix) mix images and labels. Every op draws its parameters with
-stateless random ops from the seed it is given, so the same seed gives the same
-batch, and each image in the batch gets its own parameters.
+(MixUp, CutMix) mix images and labels. All the per-image random numbers of a
+batch come from one stateless draw from the batch's seed (:func:`draw`), so the
+same seed gives the same batch, and each image gets its own parameters.
 
 A range argument is either a number ``v`` (meaning ``(-v, v)``) or a pair
 ``(low, high)``; ``(0, 0)`` is the identity.
@@ -27,7 +27,7 @@ from pipeline.images import affine
 
 __all__ = [
     "Op", "Flip", "Rotate", "Zoom", "Translate", "Shear", "Crop", "Brightness", "Contrast",
-    "RandAugment", "RandomErasing", "MixUp", "CutMix", "OPS", "op_from_config",
+    "RandAugment", "RandomErasing", "MixUp", "CutMix", "OPS", "op_from_config", "draw", "split_seed",
 ]
 
 
@@ -42,20 +42,79 @@ def _range(value, name: str) -> tuple[float, float]:
     return (low, high)
 
 
-def _uniform(seed, batch, bounds):
+_PHILOX = 1  # tf.random.Algorithm.PHILOX
+_SCRAMBLE_KEY = 0x02461E293EC8F720  # TensorFlow's seed scrambling for Philox
+
+
+def _philox(shape, seed, dtype):
+    """Full-range integers: ``tf.random.stateless_uniform(shape, seed, minval=None, maxval=None,
+    dtype=dtype, alg="philox")`` bit for bit, in a few graph nodes instead of fifty."""
+    seed = tf.convert_to_tensor(seed)
+    mix = tf.raw_ops.StatelessRandomUniformFullIntV2(
+        shape=[2], key=tf.constant([_SCRAMBLE_KEY], tf.uint64), counter=tf.cast(seed, tf.uint64), alg=_PHILOX,
+        dtype=tf.uint64)
+    counter = tf.concat([tf.zeros([1], tf.uint64), mix[1:]], axis=0)
+    return tf.raw_ops.StatelessRandomUniformFullIntV2(shape=shape, key=mix[:1], counter=counter, alg=_PHILOX, dtype=dtype)
+
+
+def _unit(shape, seed):
+    """Uniform ``[0, 1)`` float32 of ``shape`` from ``seed``.
+
+    Bit for bit ``tf.random.stateless_uniform(shape, seed)`` on a CPU, but the
+    same numbers inside an XLA-compiled function and on a GPU too (XLA turns the
+    Philox bits into floats differently, so the bits are drawn and converted here).
+    """
+    mantissa = tf.bitwise.bitwise_or(tf.bitwise.bitwise_and(_philox(shape, seed, tf.uint32), 0x7FFFFF), 0x3F800000)
+    return tf.bitcast(mantissa, tf.float32) - 1.0  # [1, 2) - 1
+
+
+def _float(size):
+    """A size as a float: a Python float when it is static (a constant), else a cast."""
+    return float(size) if isinstance(size, int) else tf.cast(size, tf.float32)
+
+
+def _between(u, bounds):
+    """Uniform ``[0, 1)`` numbers ``u`` scaled to ``bounds`` (exactly ``low`` when ``low == high``)."""
     low, high = bounds
-    return tf.random.stateless_uniform([batch], seed, low, high) if low != high else tf.fill([batch], low)
+    return u * (high - low) + low
+
+
+def split_seed(seed, n: int) -> tf.Tensor:
+    """``n`` new seeds ``[n, 2]`` from ``seed``: ``tf.random.experimental.stateless_split``
+    with the Philox algorithm named, which gives the same seeds inside XLA (its
+    ``auto_select`` does not) as on a CPU or GPU."""
+    seed = tf.convert_to_tensor(seed)
+    return _philox([n, 2], seed, seed.dtype)
 
 
 def _seeds(seed, n):
-    return tf.unstack(tf.random.experimental.stateless_split(seed, n), num=n)
+    return tf.unstack(split_seed(seed, n), num=n)
+
+
+def draw(ops, batch, seed) -> list:
+    """Every per-image random number the ``ops`` need, in ONE draw: ``[B, sum(op.randoms)]``
+    uniforms from ``seed``, handed out as a list of ``op.randoms`` columns ``[B]`` per op."""
+    total = sum(op.randoms for op in ops)
+    columns = tf.unstack(_unit([batch, total], seed), num=total, axis=1) if total else []
+    out, start = [], 0
+    for op in ops:
+        out.append(columns[start:start + op.randoms])
+        start += op.randoms
+    return out
 
 
 class Op:
-    """Base of all ops; ``kind`` is ``"geometric"``, ``"photometric"`` or ``"batch"``."""
+    """Base of all ops; ``kind`` is ``"geometric"``, ``"levels"``, ``"photometric"``, ``"mixed"`` or ``"batch"``.
+
+    A per-image op uses ``randoms`` uniform ``[0, 1)`` numbers per image, given to
+    it as ``u``, a list of ``randoms`` tensors ``[B]``: geometric ops turn them into matrices with
+    ``matrix(u, height, width)``, photometric ops into pixels with
+    ``apply(images, u, low, span)`` (float32 images, value range ``low .. low + span``).
+    """
 
     kind = "photometric"
     name = ""
+    randoms = 0
 
     def get_config(self) -> dict:
         config = {"op": self.name}
@@ -75,6 +134,11 @@ def _ranged(*names):
     return post_init
 
 
+def _per_image(t):
+    """``[B]`` -> ``[B, 1, 1, 1]``, to scale whole images."""
+    return tf.reshape(t, [-1, 1, 1, 1])
+
+
 # Geometric -----------------------------------------------------------------------------
 
 
@@ -87,12 +151,11 @@ class Flip(Op):
     probability: float = 0.5
     kind = "geometric"
     name = "flip"
+    randoms = 2
 
-    def matrix(self, seed, batch, height, width):
-        s1, s2 = _seeds(seed, 2)
-        h = tf.random.stateless_uniform([batch], s1) < self.probability if self.horizontal else tf.zeros([batch], bool)
-        v = tf.random.stateless_uniform([batch], s2) < self.probability if self.vertical else tf.zeros([batch], bool)
-        return affine.flip(h, v, height, width)
+    def matrix(self, u, height, width):
+        return affine.flip(u[0] < (self.probability if self.horizontal else 0.0),
+                           u[1] < (self.probability if self.vertical else 0.0), height, width)
 
 
 @dataclass(frozen=True)
@@ -102,10 +165,11 @@ class Rotate(Op):
     degrees: tuple = 15.0
     kind = "geometric"
     name = "rotate"
+    randoms = 1
     __post_init__ = _ranged("degrees")
 
-    def matrix(self, seed, batch, height, width):
-        return affine.rotation(_uniform(seed, batch, self.degrees), height, width)
+    def matrix(self, u, height, width):
+        return affine.rotation(_between(u[0], self.degrees), height, width)
 
 
 @dataclass(frozen=True)
@@ -115,10 +179,11 @@ class Zoom(Op):
     factor: tuple = 0.1
     kind = "geometric"
     name = "zoom"
+    randoms = 1
     __post_init__ = _ranged("factor")
 
-    def matrix(self, seed, batch, height, width):
-        scale = 1.0 + _uniform(seed, batch, self.factor)
+    def matrix(self, u, height, width):
+        scale = 1.0 + _between(u[0], self.factor)
         return affine.zoom(scale, scale, height, width)
 
 
@@ -129,13 +194,12 @@ class Translate(Op):
     fraction: tuple = 0.1
     kind = "geometric"
     name = "translate"
+    randoms = 2
     __post_init__ = _ranged("fraction")
 
-    def matrix(self, seed, batch, height, width):
-        sx, sy = _seeds(seed, 2)
-        dx = _uniform(sx, batch, self.fraction) * tf.cast(width, tf.float32)
-        dy = _uniform(sy, batch, self.fraction) * tf.cast(height, tf.float32)
-        return affine.translation(dx, dy)
+    def matrix(self, u, height, width):
+        return affine.translation(_between(u[0], self.fraction) * _float(width),
+                                  _between(u[1], self.fraction) * _float(height))
 
 
 @dataclass(frozen=True)
@@ -145,10 +209,11 @@ class Shear(Op):
     degrees: tuple = 10.0
     kind = "geometric"
     name = "shear"
+    randoms = 1
     __post_init__ = _ranged("degrees")
 
-    def matrix(self, seed, batch, height, width):
-        return affine.shear(_uniform(seed, batch, self.degrees), tf.zeros([batch]), height, width)
+    def matrix(self, u, height, width):
+        return affine.shear(_between(u[0], self.degrees), tf.zeros_like(u[0]), height, width)
 
 
 @dataclass(frozen=True)
@@ -159,6 +224,7 @@ class Crop(Op):
     width: int = 0
     kind = "geometric"
     name = "crop"
+    randoms = 2
 
     def __post_init__(self):
         if self.height <= 0 or self.width <= 0:
@@ -167,43 +233,62 @@ class Crop(Op):
     def output_size(self, height, width):
         return self.height, self.width
 
-    def matrix(self, seed, batch, height, width):
-        sx, sy = _seeds(seed, 2)
-        room_x = tf.cast(width - self.width + 1, tf.float32)
-        room_y = tf.cast(height - self.height + 1, tf.float32)
-        ox = tf.minimum(tf.floor(tf.random.stateless_uniform([batch], sx) * room_x), room_x - 1)
-        oy = tf.minimum(tf.floor(tf.random.stateless_uniform([batch], sy) * room_y), room_y - 1)
-        return affine.crop(ox, oy)
+    def matrix(self, u, height, width):
+        room_x, room_y = _float(width - self.width + 1), _float(height - self.height + 1)
+        return affine.crop(tf.minimum(tf.floor(u[0] * room_x), room_x - 1.0),
+                           tf.minimum(tf.floor(u[1] * room_y), room_y - 1.0))
 
 
 # Photometric (values in [0, 1] units of the value range) -----------------------------------
 
 
+class _Levels(Op):
+    """A photometric op that maps each image's values linearly: ``x * scale + offset``.
+
+    ``levels(u, span, mean)`` gives ``(scale, offset)`` (per image, or per image and
+    channel), ``mean()`` being the per-channel mean of the image it applies to. Runs
+    of them fold into one map, the way geometric ops fold into one matrix.
+    """
+
+    kind = "levels"
+
+
+def _apply_levels(op, images, u, span):
+    scale, offset = op.levels(u, span, lambda: tf.reduce_mean(images, axis=(1, 2), keepdims=True))
+    return images * scale + offset
+
+
 @dataclass(frozen=True)
-class Brightness(Op):
+class Brightness(_Levels):
     """Add ``delta`` (a fraction of the value range) to every pixel."""
 
     delta: tuple = 0.2
     name = "brightness"
+    randoms = 1
     __post_init__ = _ranged("delta")
 
-    def apply(self, images, seed, span):
-        delta = _uniform(seed, tf.shape(images)[0], self.delta) * span
-        return images + delta[:, None, None, None]
+    def levels(self, u, span, mean):
+        return 1.0, _per_image(_between(u[0], self.delta) * span)
+
+    def apply(self, images, u, low, span):
+        return _apply_levels(self, images, u, span)
 
 
 @dataclass(frozen=True)
-class Contrast(Op):
+class Contrast(_Levels):
     """Scale each channel's distance from its mean by ``1 + u``, ``u`` from ``factor``."""
 
     factor: tuple = 0.2
     name = "contrast"
+    randoms = 1
     __post_init__ = _ranged("factor")
 
-    def apply(self, images, seed, span):
-        f = (1.0 + _uniform(seed, tf.shape(images)[0], self.factor))[:, None, None, None]
-        mean = tf.reduce_mean(images, axis=(1, 2), keepdims=True)
-        return images * f + mean * (1.0 - f)
+    def levels(self, u, span, mean):
+        f = _per_image(1.0 + _between(u[0], self.factor))
+        return f, mean() * (1.0 - f)
+
+    def apply(self, images, u, low, span):
+        return _apply_levels(self, images, u, span)
 
 
 @dataclass(frozen=True)
@@ -214,28 +299,28 @@ class RandomErasing(Op):
     area: tuple = (0.02, 0.33)
     aspect: tuple = (0.3, 3.3)
     name = "random_erasing"
+    randoms = 6
 
     def __post_init__(self):
         object.__setattr__(self, "area", tuple(float(v) for v in self.area))
         object.__setattr__(self, "aspect", tuple(float(v) for v in self.aspect))
 
-    def apply(self, images, seed, span, low=0.0):
+    def apply(self, images, u, low, span):
         shape = tf.shape(images)
-        batch, h, w = shape[0], tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
-        s = _seeds(seed, 6)
-        area = _uniform(s[0], batch, self.area) * h * w
-        log_aspect = _uniform(s[1], batch, (math.log(self.aspect[0]), math.log(self.aspect[1])))
+        h, w = tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
+        area = _between(u[0], self.area) * h * w
+        log_aspect = _between(u[1], (math.log(self.aspect[0]), math.log(self.aspect[1])))
         eh = tf.minimum(tf.sqrt(area * tf.exp(log_aspect)), h)
         ew = tf.minimum(tf.sqrt(area / tf.exp(log_aspect)), w)
-        y0 = tf.random.stateless_uniform([batch], s[2]) * (h - eh)
-        x0 = tf.random.stateless_uniform([batch], s[3]) * (w - ew)
-        on = tf.random.stateless_uniform([batch], s[4]) < self.probability
-        level = low + tf.random.stateless_uniform([batch], s[5]) * span
+        y0 = u[2] * (h - eh)
+        x0 = u[3] * (w - ew)
+        on = u[4] < self.probability
+        level = low + u[5] * span
         ys = tf.range(h)[None, :, None]
         xs = tf.range(w)[None, None, :]
         c = lambda t: t[:, None, None]  # noqa: E731
         mask = (ys >= c(y0)) & (ys < c(y0 + eh)) & (xs >= c(x0)) & (xs < c(x0 + ew)) & c(on)
-        return tf.where(mask[..., None], level[:, None, None, None], images)
+        return tf.where(mask[..., None], _per_image(level), images)
 
 
 @dataclass(frozen=True)
@@ -254,6 +339,7 @@ class RandAugment(Op):
     name = "rand_augment"
     CHOICES = ("identity", "rotate", "shear_x", "shear_y", "translate_x", "translate_y", "brightness",
                "contrast", "saturation", "solarize", "posterize", "autocontrast")
+    randoms = 2 * len(CHOICES)
 
     def __post_init__(self):
         if not 0 <= self.num_ops <= len(self.CHOICES):
@@ -261,27 +347,26 @@ class RandAugment(Op):
         if not 0.0 <= self.magnitude <= 1.0:
             raise ValueError(f"magnitude must be in [0, 1]. Received: magnitude={self.magnitude}")
 
-    def _choose(self, seed, batch):
-        s1, s2 = _seeds(seed, 2)
-        rank = tf.argsort(tf.argsort(tf.random.stateless_uniform([batch, len(self.CHOICES)], s1), axis=1), axis=1)
+    def _choose(self, u):
+        k = len(self.CHOICES)
+        rank = tf.argsort(tf.argsort(tf.stack(u[:k], axis=1), axis=1), axis=1)
         chosen = tf.cast(rank < self.num_ops, tf.float32)
-        sign = tf.where(tf.random.stateless_uniform([batch, len(self.CHOICES)], s2) < 0.5, -1.0, 1.0)
+        sign = tf.where(tf.stack(u[k:], axis=1) < 0.5, -1.0, 1.0)
         amount = chosen * sign * self.magnitude  # [B, K] signed magnitude, 0 where not chosen
         return {n: amount[:, i] for i, n in enumerate(self.CHOICES)}, {n: chosen[:, i] > 0 for i, n in enumerate(self.CHOICES)}
 
-    def matrix(self, seed, batch, height, width):
-        a, _ = self._choose(seed, batch)
-        zero = tf.zeros([batch])
+    def matrix(self, u, height, width):
+        a, _ = self._choose(u)
         return affine.compose(
             affine.rotation(30.0 * a["rotate"], height, width),
             affine.shear(17.0 * a["shear_x"], 17.0 * a["shear_y"], height, width),
-            affine.translation(0.3 * a["translate_x"] * tf.cast(width, tf.float32),
-                               0.3 * a["translate_y"] * tf.cast(height, tf.float32) + zero),
+            affine.translation(0.3 * a["translate_x"] * _float(width),
+                               0.3 * a["translate_y"] * _float(height)),
         )
 
-    def apply(self, images, seed, span, low=0.0):
-        a, on = self._choose(seed, tf.shape(images)[0])
-        b = lambda t: t[:, None, None, None]  # noqa: E731
+    def apply(self, images, u, low, span):
+        a, on = self._choose(u)
+        b = _per_image
         x = images
         f = b(1.0 + 0.9 * a["brightness"])
         x = x * f + low * (1.0 - f)
@@ -317,7 +402,7 @@ def _beta(seed, batch, alpha):
 
 
 def _partner(seed, batch):
-    return tf.argsort(tf.random.stateless_uniform([batch], seed))
+    return tf.argsort(_unit([batch], seed))
 
 
 @dataclass(frozen=True)
@@ -350,8 +435,8 @@ class CutMix(Op):
         shape = tf.shape(images)
         batch, h, w = shape[0], tf.cast(shape[1], tf.float32), tf.cast(shape[2], tf.float32)
         cut = tf.sqrt(1.0 - _beta(s[0], batch, self.alpha))
-        cy = tf.random.stateless_uniform([batch], s[1]) * h
-        cx = tf.random.stateless_uniform([batch], s[2]) * w
+        cy = _unit([batch], s[1]) * h
+        cx = _unit([batch], s[2]) * w
         y0, y1 = tf.clip_by_value(cy - cut * h / 2, 0, h), tf.clip_by_value(cy + cut * h / 2, 0, h)
         x0, x1 = tf.clip_by_value(cx - cut * w / 2, 0, w), tf.clip_by_value(cx + cut * w / 2, 0, w)
         ys = tf.range(h)[None, :, None] + 0.5

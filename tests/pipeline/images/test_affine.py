@@ -81,3 +81,23 @@ def test_affine_compose_applies_ops_in_order():
 def test_affine_rejects_unknown_fill_mode():
     with pytest.raises(ValueError, match="fill_mode must be one of"):
         affine.warp(tf.zeros([1, 2, 2, 1]), affine.identity(1), fill_mode="mirror")
+
+
+@pytest.mark.parametrize("fill_mode", ["reflect", "wrap", "constant", "nearest"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_affine_compact_and_per_neighbour_gathers_agree(fill_mode, interpolation):
+    # the XLA warp uses the compact gather for small images and the per-neighbour one for large
+    # images; both must give the same pixels, far outside the image too (every fill mode)
+    rng = np.random.default_rng(4)
+    images = tf.constant(rng.integers(0, 256, (6, 12, 15, 3)).astype(np.uint8))
+    m = affine.compose(affine.rotation(tf.constant(rng.uniform(-200, 200, 6), tf.float32), 12, 15),
+                       affine.zoom(*[tf.constant(rng.uniform(0.4, 1.6, 6), tf.float32)] * 2, 12, 15),
+                       affine.translation(tf.constant(rng.uniform(-30, 30, 6), tf.float32),
+                                          tf.constant(rng.uniform(-25, 25, 6), tf.float32)))
+    kw = dict(output_shape=(12, 15), fill_mode=fill_mode, fill_value=7.0, interpolation=interpolation)
+    compact = tf.function(lambda x, m: affine._warp_compact(x, m, **kw), jit_compile=True)(images, m).numpy()
+    neighbour = tf.function(lambda x, m: affine._warp_per_neighbour(x, m, **kw), jit_compile=True)(images, m).numpy()
+    assert compact.shape == neighbour.shape == (6, 12, 15, 3)
+    np.testing.assert_allclose(compact, neighbour, atol=5e-3)
+    assert affine._warp_gather(images, m, (64, 64), fill_mode, 0.0, interpolation).shape == (6, 64, 64, 3)
+    assert affine._warp_gather(images, m, (65, 64), fill_mode, 0.0, interpolation).shape == (6, 65, 64, 3)

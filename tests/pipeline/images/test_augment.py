@@ -132,3 +132,54 @@ def test_augment_xla_and_projective_kernels_agree():
     a = augmentation("standard", seed=0, kernel="xla").augment(images, seed=[4, 4]).numpy().astype(int)
     b = augmentation("standard", seed=0, kernel="projective").augment(images, seed=[4, 4]).numpy().astype(int)
     assert np.mean(np.abs(a - b) <= 1) > 0.97
+
+
+def test_augment_random_numbers_are_the_same_inside_xla():
+    # drawn by hand from Philox bits: equal to TensorFlow's stateless ops on a CPU, and unchanged
+    # inside an XLA-compiled function (whose own float conversion and seed splitting differ)
+    from pipeline.images.ops import _unit, split_seed
+
+    for seed in ([3, 4], [-8166752306318964373, 6335611874240545088]):
+        seed = tf.constant(seed, tf.int64)
+        expected = tf.random.stateless_uniform([5, 7], seed).numpy()
+        np.testing.assert_array_equal(_unit([5, 7], seed).numpy(), expected)
+        np.testing.assert_array_equal(tf.function(_unit, jit_compile=True)([5, 7], seed).numpy(), expected)
+        split = tf.random.experimental.stateless_split(seed, 3).numpy()
+        np.testing.assert_array_equal(split_seed(seed, 3).numpy(), split)
+        np.testing.assert_array_equal(tf.function(split_seed, jit_compile=True)(seed, 3).numpy(), split)
+
+
+def _one_by_one(aug, images, seed):
+    """The per-image ops of ``aug`` run unfused: TensorFlow's warp for each run of geometric ops
+    (their matrices composed), then every other op applied on its own, from the same numbers."""
+    from pipeline.images import affine
+    from pipeline.images.ops import draw
+
+    x, matrix = tf.cast(images, tf.float32), None
+    size = images.shape[1:3]
+    for op, u in zip(aug.ops, draw(aug.ops, images.shape[0], seed)):
+        if op.kind in ("geometric", "mixed"):
+            m = op.matrix(u, *size)
+            matrix = m if matrix is None else affine.compose(matrix, m)
+            if op.kind == "geometric":
+                continue
+        if matrix is not None:
+            x, matrix = affine.warp(x, matrix, fill_mode=aug.fill_mode, kernel="projective"), None
+        x = op.apply(x, u, 0.0, 255.0)
+    if matrix is not None:
+        x = affine.warp(x, matrix, fill_mode=aug.fill_mode, kernel="projective")
+    return np.round(np.clip(x.numpy(), 0, 255)).astype(int)
+
+
+@pytest.mark.parametrize("policy", ["light", "standard", "strong",
+                                    [Brightness(0.3), Contrast(0.3), Flip(), Contrast(0.2), Brightness(0.1)]],
+                         ids=["light", "standard", "strong", "levels-geometric-levels"])
+def test_augment_fused_path_equals_the_ops_one_by_one(policy):
+    # the XLA path compiles the drawing, the matrices, one resampling pass and the brightness and
+    # contrast ops (folded into one x * scale + offset per image) into a single function
+    images = _batch("uint8", 3, n=8, size=24)
+    seed = tf.constant([4, 2], tf.int64)
+    aug = augmentation(policy, seed=0, kernel="xla")
+    fused = aug.augment(images, seed=seed).numpy().astype(int)
+    expected = _one_by_one(aug, images, seed)
+    assert np.abs(fused - expected).max() <= 1 and np.mean(fused == expected) > 0.99
