@@ -58,13 +58,14 @@ def kneser_ney(sequences, pad_id: int, end_id: int):
         val = counts.components(sequences["validation"])
         test = counts.components(sequences["test"])
         for d in DISCOUNTS:
-            ppl = float(np.exp(-np.mean(np.log(counts.probabilities(val, d)))))
+            val_p = counts.probabilities(val, d)
+            ppl = float(np.exp(-np.mean(np.log(val_p))))
             table[(order, d)] = ppl
             if best is None or ppl < best["validation_perplexity"]:
                 test_p = counts.probabilities(test, d)
                 best = {"order": order, "discount": d, "validation_perplexity": ppl,
                         "test_perplexity": float(np.exp(-np.mean(np.log(test_p)))),
-                        "probabilities": {"validation": counts.probabilities(val, d), "test": test_p}}
+                        "probabilities": {"validation": val_p, "test": test_p}}
         print(f"  Kneser-Ney order {order}: best validation perplexity "
               f"{min(table[(order, d)] for d in DISCOUNTS):.1f} ({time.time() - start:.0f} s)", flush=True)
     return best, table

@@ -293,8 +293,6 @@ class Vocabulary:
         >>> v.one_hot(["the", "cat"]).argmax(axis=1).tolist()
         [2, 1]
         """
-        import numpy as np
-
         ids = self.encode(tokens)
         out = np.zeros((len(ids), len(self)), dtype=np.float32)
         out[np.arange(len(ids)), ids] = 1.0

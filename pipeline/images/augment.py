@@ -189,6 +189,7 @@ class Augmentation(keras.layers.Layer):
         self.num_classes = num_classes
         self.seed_generator = keras.random.SeedGenerator(self.seed)
         self._batch_ops = [op for op in self.ops if op.kind == "batch"]
+        self._image_ops = tuple(self.ops[:len(self.ops) - len(self._batch_ops)])  # batch ops come last
         self.built = True
 
     @property
@@ -198,9 +199,8 @@ class Augmentation(keras.layers.Layer):
 
     # The per-image work -------------------------------------------------------------------
 
-    def _fused(self, finish: bool):
-        image_ops = tuple(self.ops[:len(self.ops) - len(self._batch_ops)])
-        return _fused(image_ops, self.value_range, self.fill_mode, self.interpolation, finish)
+    def _compiled(self, finish: bool):
+        return _fused(self._image_ops, self.value_range, self.fill_mode, self.interpolation, finish)
 
     def _mix(self, x, labels, seed):
         """MixUp/CutMix on the float batch; returns mixed images and one-hot float labels."""
@@ -228,13 +228,13 @@ class Augmentation(keras.layers.Layer):
         if not self.ops:
             out = images
         elif kernel == "xla" and not self._batch_ops:
-            out = self._fused(finish=True)(images, seed)  # one compiled call for all the per-image work
+            out = self._compiled(finish=True)(images, seed)  # one compiled call for all the per-image work
         else:
             if kernel == "xla":
-                x = self._fused(finish=False)(images, seed)
+                x = self._compiled(finish=False)(images, seed)
             else:
-                image_ops = self.ops[:len(self.ops) - len(self._batch_ops)]
-                x = _per_image(image_ops, images, seed, self.value_range, self.fill_mode, self.interpolation, kernel)
+                x = _per_image(self._image_ops, images, seed, self.value_range, self.fill_mode, self.interpolation,
+                               kernel)
             if self._batch_ops:
                 x, labels = self._mix(x, labels, seed)
             out = _finish(x, images.dtype, self.value_range)

@@ -63,13 +63,18 @@ def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return _normalize_unicode(text, config)
 
 
-def _separate(text: tf.Tensor, config: TextConfig, ascii_only: bool) -> tf.Tensor:
-    """Normalised text -> text whose tokens are separated by spaces (split on whitespace)."""
+def _separate(text: tf.Tensor, config: TextConfig, ascii_only: bool, clitics: bool = True) -> tf.Tensor:
+    """Normalised text -> text whose tokens are separated by spaces (split on whitespace).
+
+    ``clitics=False`` skips the clitic pass: exact only on rows where it would change no token.
+    """
     if config.tokenizer == "whitespace":
         return text
     if not ascii_only:  # ASCII text has no typographic apostrophe
         text = _sub(text, "apostrophe")
-    return _sub(_sub(text, "clitic", ascii_only), "separate", ascii_only)
+    if clitics:
+        text = _sub(text, "clitic", ascii_only)
+    return _sub(text, "separate", ascii_only)
 
 
 def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
@@ -89,19 +94,15 @@ def _patch_rows(text: tf.Tensor, done: tf.Tensor, ok: tf.Tensor, slow_path) -> t
 
 
 def _separated(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    def ascii_path(rows):
-        return _separate(_normalize_clean_ascii(rows, config), config, ascii_only=True)
-
     def unicode_path(rows):
         return _separate(_normalize_unicode(rows, config), config, ascii_only=False)
 
-    if config.tokenizer != "default":
-        clean = tf.strings.regex_full_match(text, _P["clean_ascii"])
-        return _patch_rows(text, ascii_path(text), clean, unicode_path)
-    # No clitic followed by anything but a space: the clitic pass would change no token.
-    plain = tf.strings.regex_full_match(text, _P["plain_ascii"])
-    separated = _sub(_normalize_clean_ascii(text, config), "separate", ascii_only=True)
-    return _patch_rows(text, separated, plain, unicode_path)
+    # The fast path is exact on clean ASCII rows; with the default tokenizer it also skips the
+    # clitic pass, so its rows must have no clitic followed by anything but a space.
+    check = "plain_ascii" if config.tokenizer == "default" else "clean_ascii"
+    ok = tf.strings.regex_full_match(text, _P[check])
+    fast = _separate(_normalize_clean_ascii(text, config), config, ascii_only=True, clitics=False)
+    return _patch_rows(text, fast, ok, unicode_path)
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
