@@ -48,6 +48,7 @@ def __dir__():
 CUSTOM_OBJECT_MODULES = (
     "training.models.pooling",
     "training.models.sequence",
+    "training.models.neural_lm",
     "training.models.perplexity",
     "training.ngrams",
     "pipeline.text.preprocessor",

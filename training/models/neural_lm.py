@@ -7,10 +7,117 @@ from collections.abc import Iterable, Sequence
 import keras
 import numpy as np
 
+from keras import ops
+
 from training.models.inputs import text_inputs
 from training.models.sequence import LastTokens
 
-__all__ = ["context_pairs", "nnlm"]
+__all__ = ["HashedContexts", "TiedEmbedding", "context_hashes", "context_pairs", "nnlm"]
+
+_PRIME = 1000003
+
+
+def context_hashes(contexts: np.ndarray, lengths: Sequence[int], buckets: int) -> np.ndarray:
+    """NumPy twin of :class:`HashedContexts`: ``[N, len(lengths)]`` bucket ids.
+
+    >>> context_hashes(np.array([[4, 5, 6]]), lengths=(2, 3), buckets=100).tolist()
+    [[43, 51]]
+    """
+    contexts = np.asarray(contexts, np.int64)
+    out = []
+    for k in lengths:
+        h = np.full(len(contexts), k, np.int64)
+        for j in range(contexts.shape[1] - k, contexts.shape[1]):
+            h = (h * _PRIME + contexts[:, j] + 1) % buckets
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+@keras.saving.register_keras_serializable(package="lexivision")
+class HashedContexts(keras.layers.Layer):
+    """context ids ``[batch, n - 1]`` -> ``[batch, dim]``: the sum of one learned vector per context suffix.
+
+    For every ``k`` in ``lengths`` the last ``k`` words (padding included, so
+    "start of text" is part of a context) are hashed into one of ``buckets``
+    rows (:func:`context_hashes`). The rows start at 0 and give the model a
+    vector of its own for each frequent context, the memory that an n-gram
+    model has; rare contexts share rows and fall back on the word vectors.
+
+    >>> layer = HashedContexts((2, 3), buckets=100, dim=4)
+    >>> tuple(layer(np.array([[4, 5, 6]])).shape)
+    (1, 4)
+    """
+
+    def __init__(self, lengths: Sequence[int], buckets: int, dim: int, **kwargs):
+        super().__init__(**kwargs)
+        if buckets < 1 or dim < 1 or not lengths or min(lengths) < 1:
+            raise ValueError(f"`buckets`, `dim` and every context length must be >= 1. Received: {buckets}, {dim}, {lengths}")
+        self.lengths = tuple(int(k) for k in lengths)
+        self.buckets = int(buckets)
+        self.dim = int(dim)
+        self.vectors = self.add_weight(shape=(self.buckets, self.dim), initializer="zeros", name="vectors")
+        self.built = True
+
+    def hashes(self, ids):
+        ids = ops.cast(ids, "int64")
+        width = ids.shape[1]
+        out = []
+        for k in self.lengths:
+            h = ops.zeros_like(ids[:, 0]) + k
+            for j in range(width - k, width):
+                h = ops.mod(h * _PRIME + ids[:, j] + 1, self.buckets)
+            out.append(h)
+        return ops.stack(out, axis=1)
+
+    def call(self, ids):
+        return ops.sum(ops.take(self.vectors, ops.cast(self.hashes(ids), "int32"), axis=0), axis=1)
+
+    def compute_output_spec(self, ids):
+        return keras.KerasTensor((ids.shape[0], self.dim), dtype=self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "lengths": list(self.lengths), "buckets": self.buckets, "dim": self.dim}
+
+
+@keras.saving.register_keras_serializable(package="lexivision")
+class TiedEmbedding(keras.layers.Layer):
+    """One matrix ``C`` for the input word vectors and the output word scores.
+
+    ``layer(ids)`` looks up rows of ``C`` (``[..., dim]``); ``layer(h, reverse=True)``
+    scores every word, ``h C^T + b`` (``[..., vocab_size]``). Sharing ``C`` halves
+    a language model's word parameters and lets rare words learn from both sides
+    (Press and Wolf, 2017).
+
+    >>> import numpy as np
+    >>> layer = TiedEmbedding(5, 2)
+    >>> tuple(layer(np.array([[1, 4]])).shape), tuple(layer(np.ones((3, 2)), reverse=True).shape)
+    ((1, 2, 2), (3, 5))
+    """
+
+    def __init__(self, vocab_size: int, embedding_dim: int, **kwargs):
+        super().__init__(**kwargs)
+        if vocab_size < 1 or embedding_dim < 1:
+            raise ValueError(f"`vocab_size` and `embedding_dim` must be >= 1. Received: {vocab_size}, {embedding_dim}")
+        self.vocab_size = int(vocab_size)
+        self.embedding_dim = int(embedding_dim)
+        self.embeddings = self.add_weight(shape=(self.vocab_size, self.embedding_dim), initializer="uniform",
+                                          name="embeddings")
+        self.output_bias = self.add_weight(shape=(self.vocab_size,), initializer="zeros", name="output_bias")
+        self.built = True
+
+    def call(self, inputs, reverse=False):
+        if reverse:
+            return ops.matmul(inputs, ops.transpose(ops.cast(self.embeddings, inputs.dtype))) + \
+                ops.cast(self.output_bias, inputs.dtype)
+        return ops.take(self.embeddings, ops.cast(inputs, "int32"), axis=0)
+
+    def compute_output_spec(self, inputs, reverse=False):
+        if reverse:
+            return keras.KerasTensor((*inputs.shape[:-1], self.vocab_size), dtype=self.compute_dtype)
+        return keras.KerasTensor((*inputs.shape, self.embedding_dim), dtype=self.compute_dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "vocab_size": self.vocab_size, "embedding_dim": self.embedding_dim}
 
 
 def nnlm(
@@ -21,6 +128,9 @@ def nnlm(
     hidden_units: int = 50,
     direct_connections: bool = False,
     dropout: float = 0.0,
+    word_dropout: float = 0.0,
+    tie_embeddings: bool = False,
+    context_buckets: int = 0,
     preprocessor: keras.layers.Layer | None = None,
     name: str = "nnlm",
 ) -> keras.Model:
@@ -40,6 +150,18 @@ def nnlm(
         direct_connections: add ``W x``, the linear path from the word
             vectors to the output.
         dropout: dropout rate on ``x`` and on the hidden layer.
+        word_dropout: during training, drop whole context words (their
+            vectors become 0) with this rate, so the model also learns to
+            predict from shorter contexts, as a back-off n-gram model does.
+        tie_embeddings: score the words with ``C`` itself: ``U`` becomes
+            ``C^T P``, with ``P`` a linear map from the hidden layer to
+            ``embedding_dim`` (:class:`TiedEmbedding`). Fewer parameters and,
+            on small corpora, lower perplexity.
+        context_buckets: with ``B > 0``, each context suffix of 2 to
+            ``context_size`` words is hashed into one of ``B`` buckets
+            (:class:`HashedContexts`) whose learned vectors (initially 0) are
+            summed and added to the input of the output layer: direct
+            connections from whole contexts, as Bengio's ``W x`` are from words.
         preprocessor: a ``pipeline.TextPreprocessor``; the model then takes
             raw strings (input ``text``) and uses their last ``context_size`` ids.
 
@@ -58,14 +180,32 @@ def nnlm(
         raise ValueError(
             f"`hidden_units` must be >= 1, or 0 with direct_connections=True. Received: hidden_units={hidden_units!r}"
         )
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
+    if tie_embeddings and not hidden_units:
+        raise ValueError("`tie_embeddings=True` needs a hidden layer (hidden_units >= 1)")
+    if context_buckets and (context_size < 2 or not hidden_units):
+        raise ValueError("`context_buckets` needs context_size >= 2 and a hidden layer (hidden_units >= 1)")
+    for name, rate in (("dropout", dropout), ("word_dropout", word_dropout)):
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={rate!r}")
 
     # Layers
-    embedding = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")  # C, shared by all positions
+    if tie_embeddings:
+        embedding = TiedEmbedding(vocab_size, embedding_dim, name="embedding")  # C, also the output's word matrix
+    else:
+        embedding = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")  # C, shared by all positions
     concat = keras.layers.Reshape((context_size * embedding_dim,), name="concat")
     hidden = keras.layers.Dense(hidden_units, activation="tanh", name="hidden") if hidden_units else None  # d, H
-    output = keras.layers.Dense(vocab_size, name="output") if hidden_units else None  # b, U
+    if tie_embeddings:
+        projection = keras.layers.Dense(embedding_dim, use_bias=False, name="output_projection")  # P
+
+        def output(a, g=None):  # b + C (P a + g)
+            p = projection(a)
+            return embedding(p if g is None else keras.layers.Add(name="add_contexts")([p, g]), reverse=True)
+    else:
+        dense_output = keras.layers.Dense(vocab_size, name="output") if hidden_units else None  # b, U
+
+        def output(a, g=None):  # b + U (a + g)
+            return dense_output(a if g is None else keras.layers.Add(name="add_contexts")([a, g]))
     direct = keras.layers.Dense(vocab_size, use_bias=not hidden_units, name="direct") if direct_connections else None  # W
     softmax = keras.layers.Activation("softmax", name="probabilities", dtype="float32")
 
@@ -76,7 +216,10 @@ def nnlm(
     else:
         inputs, ids = text_inputs(preprocessor)
         ids = LastTokens(context_size, name="context_ids")(ids)
-    x = concat(embedding(ids))
+    vectors = embedding(ids)
+    if word_dropout:  # one draw per context position: the whole word vector is kept or dropped
+        vectors = keras.layers.Dropout(word_dropout, noise_shape=(None, context_size, 1), name="word_dropout")(vectors)
+    x = concat(vectors)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout_x")(x)
     logits = []
@@ -84,7 +227,12 @@ def nnlm(
         a = hidden(x)
         if dropout:
             a = keras.layers.Dropout(dropout, name="dropout_hidden")(a)
-        logits.append(output(a))
+        g = None
+        if context_buckets:
+            lengths = tuple(range(2, context_size + 1))
+            dim = embedding_dim if tie_embeddings else hidden_units
+            g = HashedContexts(lengths, context_buckets, dim, name="hashed_contexts")(ids)
+        logits.append(output(a, g))
     if direct is not None:
         logits.append(direct(x))
     y = logits[0] if len(logits) == 1 else keras.layers.Add(name="logits")(logits)

@@ -112,3 +112,64 @@ def test_nnlm_with_preprocessor_uses_last_words_and_round_trips(fortunes_slice, 
     expected_contexts = np.array([vocabulary.encode(["the", "computer"]), [0] + vocabulary.encode(["computer"]), [0, 0]])
     np.testing.assert_allclose(np.asarray(model(text)), np.asarray(ids_model(expected_contexts)), atol=1e-6)
     round_trip(model, text)
+
+
+def test_nnlm_tied_embeddings_score_words_with_the_input_vectors(round_trip):
+    model = nnlm(vocab_size=40, context_size=2, embedding_dim=3, hidden_units=5, tie_embeddings=True)
+    untied = nnlm(vocab_size=40, context_size=2, embedding_dim=3, hidden_units=5)
+    assert untied.count_params() - model.count_params() == 5 * 40 - 5 * 3  # U (5 x 40) becomes P (5 x 3)
+    C, b = model.get_layer("embedding").get_weights()
+    H, d = model.get_layer("hidden").get_weights()
+    (P,) = model.get_layer("output_projection").get_weights()
+    context = np.array([[3, 9]])
+    logits = np.tanh(C[context].reshape(1, -1) @ H + d) @ P @ C.T + b
+    expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    np.testing.assert_allclose(np.asarray(model(context)), expected, rtol=1e-4, atol=1e-7)
+    # A word that is only a target now changes its vector too: the output uses C.
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy", jit_compile=False)
+    model.train_on_batch(np.array([[3, 9], [9, 12]]), np.array([30, 12]))
+    after = model.get_layer("embedding").get_weights()[0]
+    assert np.abs(after[30] - C[30]).sum() > 0
+    round_trip(model, context)
+    with pytest.raises(ValueError, match="`tie_embeddings=True` needs a hidden layer"):
+        nnlm(vocab_size=10, hidden_units=0, direct_connections=True, tie_embeddings=True)
+
+
+def test_nnlm_word_dropout_drops_whole_context_words_in_training_only():
+    model = nnlm(vocab_size=20, context_size=4, embedding_dim=6, hidden_units=3, word_dropout=0.5)
+    vectors = keras.Model(model.input, model.get_layer("word_dropout").output)
+    C = model.get_layer("embedding").get_weights()[0]
+    ids = np.random.default_rng(0).integers(1, 20, size=(64, 4))
+    np.testing.assert_allclose(np.asarray(vectors(ids, training=False)), C[ids], rtol=1e-6)
+    dropped = np.asarray(vectors(ids, training=True))
+    zero = np.all(dropped == 0, axis=-1)
+    np.testing.assert_allclose(dropped[~zero], C[ids][~zero] * 2.0, rtol=1e-5)  # kept words scaled by 1 / (1 - rate)
+    assert 0.3 < zero.mean() < 0.7  # about half of the 256 context words dropped
+    with pytest.raises(ValueError, match=r"`word_dropout` must be in \[0, 1\). Received: word_dropout=1.0"):
+        nnlm(vocab_size=10, word_dropout=1.0)
+
+
+def test_nnlm_context_buckets_hash_like_numpy_and_memorise_whole_contexts(round_trip):
+    from training.models.neural_lm import context_hashes
+
+    rng = np.random.default_rng(0)
+    contexts = rng.integers(0, 30, size=(40, 3))
+    targets = rng.integers(1, 30, size=40)  # a random next word per whole context: word vectors alone cannot fit it
+    keras.utils.set_random_seed(0)
+    plain = nnlm(vocab_size=30, context_size=3, embedding_dim=4, hidden_units=2, tie_embeddings=True)
+    keras.utils.set_random_seed(0)
+    hashed = nnlm(vocab_size=30, context_size=3, embedding_dim=4, hidden_units=2, tie_embeddings=True,
+                  context_buckets=4096)
+    layer = hashed.get_layer("hashed_contexts")
+    np.testing.assert_array_equal(np.asarray(layer.hashes(contexts)), context_hashes(contexts, (2, 3), 4096))
+    # the context vectors start at 0: before training, both models give the same probabilities
+    np.testing.assert_allclose(np.asarray(hashed(contexts)), np.asarray(plain(contexts)), rtol=1e-5, atol=1e-7)
+    losses = {}
+    for name, model in (("plain", plain), ("hashed", hashed)):
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy", jit_compile=False)
+        history = model.fit(contexts, targets, epochs=30, batch_size=40, verbose=0)
+        losses[name] = history.history["loss"][-1]
+    assert losses["hashed"] < 0.3 * losses["plain"], losses
+    round_trip(hashed, contexts[:4])
+    with pytest.raises(ValueError, match="`context_buckets` needs context_size >= 2"):
+        nnlm(vocab_size=10, context_size=1, context_buckets=8)
