@@ -42,19 +42,26 @@ class HashedContexts(keras.layers.Layer):
     rows (:func:`context_hashes`). The rows start at 0 and give the model a
     vector of its own for each frequent context, the memory that an n-gram
     model has; rare contexts share rows and fall back on the word vectors.
+    ``dropout`` drops whole suffix vectors during training, so the model does
+    not lean on memorised long contexts alone (a learned back-off).
 
     >>> layer = HashedContexts((2, 3), buckets=100, dim=4)
     >>> tuple(layer(np.array([[4, 5, 6]])).shape)
     (1, 4)
     """
 
-    def __init__(self, lengths: Sequence[int], buckets: int, dim: int, **kwargs):
+    def __init__(self, lengths: Sequence[int], buckets: int, dim: int, dropout: float = 0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
         if buckets < 1 or dim < 1 or not lengths or min(lengths) < 1:
             raise ValueError(f"`buckets`, `dim` and every context length must be >= 1. Received: {buckets}, {dim}, {lengths}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
         self.lengths = tuple(int(k) for k in lengths)
         self.buckets = int(buckets)
         self.dim = int(dim)
+        self.dropout = float(dropout)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed) if dropout else None
         self.vectors = self.add_weight(shape=(self.buckets, self.dim), initializer="zeros", name="vectors")
         self.built = True
 
@@ -69,14 +76,19 @@ class HashedContexts(keras.layers.Layer):
             out.append(h)
         return ops.stack(out, axis=1)
 
-    def call(self, ids):
-        return ops.sum(ops.take(self.vectors, ops.cast(self.hashes(ids), "int32"), axis=0), axis=1)
+    def call(self, ids, training=False):
+        vectors = ops.take(self.vectors, ops.cast(self.hashes(ids), "int32"), axis=0)  # [batch, suffixes, dim]
+        if training and self.dropout:
+            shape = (ops.shape(vectors)[0], len(self.lengths), 1)
+            vectors = keras.random.dropout(vectors, self.dropout, noise_shape=shape, seed=self.seed_generator)
+        return ops.sum(vectors, axis=1)
 
-    def compute_output_spec(self, ids):
+    def compute_output_spec(self, ids, training=False):
         return keras.KerasTensor((ids.shape[0], self.dim), dtype=self.compute_dtype)
 
     def get_config(self):
-        return {**super().get_config(), "lengths": list(self.lengths), "buckets": self.buckets, "dim": self.dim}
+        return {**super().get_config(), "lengths": list(self.lengths), "buckets": self.buckets, "dim": self.dim,
+                "dropout": self.dropout, "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="lexivision")
@@ -131,6 +143,7 @@ def nnlm(
     word_dropout: float = 0.0,
     tie_embeddings: bool = False,
     context_buckets: int = 0,
+    context_dropout: float = 0.0,
     preprocessor: keras.layers.Layer | None = None,
     name: str = "nnlm",
 ) -> keras.Model:
@@ -162,6 +175,7 @@ def nnlm(
             (:class:`HashedContexts`) whose learned vectors (initially 0) are
             summed and added to the input of the output layer: direct
             connections from whole contexts, as Bengio's ``W x`` are from words.
+        context_dropout: during training, drop each suffix's vector with this rate.
         preprocessor: a ``pipeline.TextPreprocessor``; the model then takes
             raw strings (input ``text``) and uses their last ``context_size`` ids.
 
@@ -184,7 +198,7 @@ def nnlm(
         raise ValueError("`tie_embeddings=True` needs a hidden layer (hidden_units >= 1)")
     if context_buckets and (context_size < 2 or not hidden_units):
         raise ValueError("`context_buckets` needs context_size >= 2 and a hidden layer (hidden_units >= 1)")
-    for name, rate in (("dropout", dropout), ("word_dropout", word_dropout)):
+    for name, rate in (("dropout", dropout), ("word_dropout", word_dropout), ("context_dropout", context_dropout)):
         if not 0.0 <= rate < 1.0:
             raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={rate!r}")
 
@@ -231,7 +245,7 @@ def nnlm(
         if context_buckets:
             lengths = tuple(range(2, context_size + 1))
             dim = embedding_dim if tie_embeddings else hidden_units
-            g = HashedContexts(lengths, context_buckets, dim, name="hashed_contexts")(ids)
+            g = HashedContexts(lengths, context_buckets, dim, dropout=context_dropout, name="hashed_contexts")(ids)
         logits.append(output(a, g))
     if direct is not None:
         logits.append(direct(x))

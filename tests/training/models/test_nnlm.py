@@ -173,3 +173,23 @@ def test_nnlm_context_buckets_hash_like_numpy_and_memorise_whole_contexts(round_
     round_trip(hashed, contexts[:4])
     with pytest.raises(ValueError, match="`context_buckets` needs context_size >= 2"):
         nnlm(vocab_size=10, context_size=1, context_buckets=8)
+
+
+def test_nnlm_context_dropout_drops_whole_suffix_vectors_in_training_only():
+    from training.models.neural_lm import HashedContexts
+
+    layer = HashedContexts((2, 3, 4), buckets=50, dim=3, dropout=0.5, seed=1)
+    layer.vectors.assign(np.arange(150, dtype="float32").reshape(50, 3) + 1.0)
+    ids = np.random.default_rng(0).integers(0, 9, size=(200, 4))
+    rows = layer.vectors.numpy()[np.asarray(layer.hashes(ids))]  # [200, 3 suffixes, 3]
+    np.testing.assert_allclose(np.asarray(layer(ids)), rows.sum(axis=1), rtol=1e-6)
+    out = np.asarray(layer(ids, training=True))
+    # each output is 2 x (the sum of a subset of the three suffix vectors): find that subset
+    subsets = np.array([[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)], dtype="float32")
+    candidates = 2.0 * np.einsum("sk,nkd->nsd", subsets, rows)
+    error = np.abs(candidates - out[:, None, :]).max(axis=2)
+    assert (error.min(axis=1) < 1e-3).all()
+    kept = subsets[error.argmin(axis=1)]
+    assert 0.35 < kept.mean() < 0.65
+    with pytest.raises(ValueError, match=r"`context_dropout` must be in \[0, 1\)"):
+        nnlm(vocab_size=10, context_buckets=8, context_dropout=1.5)
