@@ -24,7 +24,8 @@ from training.errors import UserError
 __all__ = ["MODEL_KINDS", "ModelKind", "register_model_kind", "builder_parameters", "build_model", "DATA_ARGUMENTS"]
 
 # Arguments that the training task derives from the data, never from the config.
-DATA_ARGUMENTS = ("vocab_size", "num_classes", "input_shape", "sequence_length", "context_size", "idf")
+DATA_ARGUMENTS = ("vocab_size", "num_classes", "input_shape", "sequence_length", "context_size", "idf",
+                  "training_contexts")
 # Builder arguments that take Python objects, not config values.
 OBJECT_ARGUMENTS = ("preprocessor", "preprocessing", "embedding_weights", "name")
 

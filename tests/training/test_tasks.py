@@ -69,3 +69,23 @@ def test_tasks_flip_shift_keeps_shape_and_range():
     assert float(tf.reduce_max(out)) <= 1.0 and float(tf.reduce_min(out)) >= 0.0
     plain, _ = augment_fn("none", 0)(images, labels)
     assert np.allclose(plain.numpy() * 255, images.numpy())
+
+
+@pytest.mark.slow
+def test_tasks_nnlm_context_vectors_come_from_the_training_split(tmp_path, fortunes_dir):
+    from training.models import load_model
+    from training.models.neural_lm import frequent_contexts
+    from training.tasks.language_model import PAD_ID, END, context_windows, lm_sequences
+
+    config = load_config(None, [
+        f"data.path='{fortunes_dir}'", "language_model.max_documents=300", "language_model.context_size=3",
+        "model.kind='nnlm'", "model.embedding_dim=8", "model.hidden_units=8", "model.tie_embeddings=true",
+        "model.context_min_count=2", "model.context_dropout=0.2", "training.epochs=1", "training.batch_size=128",
+        "vocabulary.min_freq=2", *QUIET,
+    ])
+    metrics = train(config, tmp_path, verbose=0)
+    vocabulary, sequences, _ = lm_sequences(config)
+    contexts, _ = context_windows(sequences["train"], 3, PAD_ID, vocabulary.token_id(END))
+    layer = load_model(tmp_path / "model.keras").get_layer("context_vectors")
+    np.testing.assert_array_equal(np.asarray(layer.keys), frequent_contexts(contexts, (2, 3), 2))
+    assert 1 < metrics["test_perplexity"] < len(vocabulary)

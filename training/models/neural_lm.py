@@ -12,72 +12,101 @@ from keras import ops
 from training.models.inputs import text_inputs
 from training.models.sequence import LastTokens
 
-__all__ = ["HashedContexts", "TiedEmbedding", "context_hashes", "context_pairs", "nnlm"]
+__all__ = ["ContextVectors", "TiedEmbedding", "context_keys", "context_pairs", "frequent_contexts", "nnlm"]
 
 _PRIME = 1000003
+_MODULUS = 2_147_483_647  # 2**31 - 1: every intermediate product stays below 2**52
 
 
-def context_hashes(contexts: np.ndarray, lengths: Sequence[int], buckets: int) -> np.ndarray:
-    """NumPy twin of :class:`HashedContexts`: ``[N, len(lengths)]`` bucket ids.
+def context_keys(contexts: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+    """``[N, len(lengths)]`` int64 keys: for each ``k``, a hash of the last ``k`` ids (padding included).
 
-    >>> context_hashes(np.array([[4, 5, 6]]), lengths=(2, 3), buckets=100).tolist()
-    [[43, 51]]
+    The NumPy twin of :meth:`ContextVectors.keys_of`.
+
+    >>> context_keys(np.array([[4, 5, 6]]), lengths=(2, 3)).tolist()
+    [[710724686, 1695271490]]
     """
     contexts = np.asarray(contexts, np.int64)
     out = []
     for k in lengths:
         h = np.full(len(contexts), k, np.int64)
         for j in range(contexts.shape[1] - k, contexts.shape[1]):
-            h = (h * _PRIME + contexts[:, j] + 1) % buckets
+            h = (h * _PRIME + contexts[:, j] + 1) % _MODULUS
         out.append(h)
-    return np.stack(out, axis=1)
+    return np.stack(out, axis=1) if out else np.zeros((len(contexts), 0), np.int64)
+
+
+def frequent_contexts(contexts: np.ndarray, lengths: Sequence[int], min_count: int) -> np.ndarray:
+    """Sorted keys of the context suffixes seen at least ``min_count`` times in ``contexts``.
+
+    >>> frequent_contexts(np.array([[1, 2], [1, 2], [3, 2]]), lengths=(2,), min_count=2).tolist()
+    [706724670]
+    """
+    keys, counts = np.unique(context_keys(contexts, lengths).ravel(), return_counts=True)
+    return keys[counts >= min_count]
 
 
 @keras.saving.register_keras_serializable(package="lexivision")
-class HashedContexts(keras.layers.Layer):
-    """context ids ``[batch, n - 1]`` -> ``[batch, dim]``: the sum of one learned vector per context suffix.
+class ContextVectors(keras.layers.Layer):
+    """context ids ``[batch, n - 1]`` -> ``[batch, dim]``: learned vectors of the frequent context suffixes, summed.
 
-    For every ``k`` in ``lengths`` the last ``k`` words (padding included, so
-    "start of text" is part of a context) are hashed into one of ``buckets``
-    rows (:func:`context_hashes`). The rows start at 0 and give the model a
-    vector of its own for each frequent context, the memory that an n-gram
-    model has; rare contexts share rows and fall back on the word vectors.
-    ``dropout`` drops whole suffix vectors during training, so the model does
-    not lean on memorised long contexts alone (a learned back-off).
+    ``keys`` (:func:`frequent_contexts`) lists the suffixes of 2 to ``n - 1``
+    words seen often enough in training; each has a row of ``vectors``
+    (initially 0), found by binary search. Every other suffix shares row 0.
+    This gives the model the memory of an n-gram model for contexts it has
+    evidence for, and nothing to over-fit for contexts seen once. ``dropout``
+    drops whole suffix vectors during training (a learned back-off).
 
-    >>> layer = HashedContexts((2, 3), buckets=100, dim=4)
-    >>> tuple(layer(np.array([[4, 5, 6]])).shape)
-    (1, 4)
+    >>> layer = ContextVectors((2, 3), num_keys=2, dim=4, keys=[710724686, 1695271490])
+    >>> layer.rows_of(np.array([[4, 5, 6], [7, 5, 6], [1, 1, 1]])).numpy().tolist()
+    [[1, 2], [1, 0], [0, 0]]
     """
 
-    def __init__(self, lengths: Sequence[int], buckets: int, dim: int, dropout: float = 0.0, seed=None, **kwargs):
+    def __init__(self, lengths: Sequence[int], num_keys: int, dim: int, dropout: float = 0.0, seed=None,
+                 keys=None, **kwargs):
         super().__init__(**kwargs)
-        if buckets < 1 or dim < 1 or not lengths or min(lengths) < 1:
-            raise ValueError(f"`buckets`, `dim` and every context length must be >= 1. Received: {buckets}, {dim}, {lengths}")
+        if num_keys < 1 or dim < 1 or not lengths or min(lengths) < 1:
+            raise ValueError(f"`num_keys`, `dim` and every context length must be >= 1. Received: {num_keys}, {dim}, {lengths}")
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
         self.lengths = tuple(int(k) for k in lengths)
-        self.buckets = int(buckets)
+        self.num_keys = int(num_keys)
         self.dim = int(dim)
         self.dropout = float(dropout)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed) if dropout else None
-        self.vectors = self.add_weight(shape=(self.buckets, self.dim), initializer="zeros", name="vectors")
+        self.keys = self.add_weight(shape=(self.num_keys,), dtype="int64", initializer="zeros", trainable=False,
+                                    name="keys")
+        if keys is not None:
+            keys = np.asarray(keys, np.int64)
+            if keys.shape != (self.num_keys,) or (np.diff(keys) <= 0).any():
+                raise ValueError(f"`keys` must be {self.num_keys} strictly increasing ints")
+            self.keys.assign(keys)
+        self.vectors = self.add_weight(shape=(self.num_keys + 1, self.dim), initializer="zeros", name="vectors")
         self.built = True
 
-    def hashes(self, ids):
+    def keys_of(self, ids):
         ids = ops.cast(ids, "int64")
         width = ids.shape[1]
         out = []
         for k in self.lengths:
             h = ops.zeros_like(ids[:, 0]) + k
             for j in range(width - k, width):
-                h = ops.mod(h * _PRIME + ids[:, j] + 1, self.buckets)
+                h = ops.mod(h * _PRIME + ids[:, j] + 1, _MODULUS)
             out.append(h)
         return ops.stack(out, axis=1)
 
+    def rows_of(self, ids):
+        """``[batch, len(lengths)]``: 1 + the position of each suffix's key, 0 where it has none."""
+        keys = ops.convert_to_tensor(self.keys)
+        wanted = self.keys_of(ids)
+        flat = ops.reshape(wanted, (-1,))
+        at = ops.minimum(ops.searchsorted(keys, flat), self.num_keys - 1)
+        rows = ops.where(ops.take(keys, at) == flat, at + 1, ops.zeros_like(at))
+        return ops.reshape(ops.cast(rows, "int32"), ops.shape(wanted))
+
     def call(self, ids, training=False):
-        vectors = ops.take(self.vectors, ops.cast(self.hashes(ids), "int32"), axis=0)  # [batch, suffixes, dim]
+        vectors = ops.take(self.vectors, self.rows_of(ids), axis=0)  # [batch, suffixes, dim]
         if training and self.dropout:
             shape = (ops.shape(vectors)[0], len(self.lengths), 1)
             vectors = keras.random.dropout(vectors, self.dropout, noise_shape=shape, seed=self.seed_generator)
@@ -87,7 +116,7 @@ class HashedContexts(keras.layers.Layer):
         return keras.KerasTensor((ids.shape[0], self.dim), dtype=self.compute_dtype)
 
     def get_config(self):
-        return {**super().get_config(), "lengths": list(self.lengths), "buckets": self.buckets, "dim": self.dim,
+        return {**super().get_config(), "lengths": list(self.lengths), "num_keys": self.num_keys, "dim": self.dim,
                 "dropout": self.dropout, "seed": self.seed}
 
 
@@ -142,8 +171,9 @@ def nnlm(
     dropout: float = 0.0,
     word_dropout: float = 0.0,
     tie_embeddings: bool = False,
-    context_buckets: int = 0,
+    context_min_count: int = 0,
     context_dropout: float = 0.0,
+    training_contexts: np.ndarray | None = None,
     preprocessor: keras.layers.Layer | None = None,
     name: str = "nnlm",
 ) -> keras.Model:
@@ -170,12 +200,15 @@ def nnlm(
             ``C^T P``, with ``P`` a linear map from the hidden layer to
             ``embedding_dim`` (:class:`TiedEmbedding`). Fewer parameters and,
             on small corpora, lower perplexity.
-        context_buckets: with ``B > 0``, each context suffix of 2 to
-            ``context_size`` words is hashed into one of ``B`` buckets
-            (:class:`HashedContexts`) whose learned vectors (initially 0) are
+        context_min_count: with ``m > 0``, every context suffix of 2 to
+            ``context_size`` words seen at least ``m`` times in
+            ``training_contexts`` gets a learned vector (initially 0,
+            :class:`ContextVectors`); the vectors of a context's suffixes are
             summed and added to the input of the output layer: direct
             connections from whole contexts, as Bengio's ``W x`` are from words.
         context_dropout: during training, drop each suffix's vector with this rate.
+        training_contexts: ``[N, context_size]`` training contexts, for
+            ``context_min_count`` (the language-model task passes them).
         preprocessor: a ``pipeline.TextPreprocessor``; the model then takes
             raw strings (input ``text``) and uses their last ``context_size`` ids.
 
@@ -196,8 +229,9 @@ def nnlm(
         )
     if tie_embeddings and not hidden_units:
         raise ValueError("`tie_embeddings=True` needs a hidden layer (hidden_units >= 1)")
-    if context_buckets and (context_size < 2 or not hidden_units):
-        raise ValueError("`context_buckets` needs context_size >= 2 and a hidden layer (hidden_units >= 1)")
+    if context_min_count and (context_size < 2 or not hidden_units or training_contexts is None):
+        raise ValueError("`context_min_count` needs context_size >= 2, a hidden layer (hidden_units >= 1) and "
+                         "training_contexts (the language-model task gives them)")
     for name, rate in (("dropout", dropout), ("word_dropout", word_dropout), ("context_dropout", context_dropout)):
         if not 0.0 <= rate < 1.0:
             raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={rate!r}")
@@ -242,10 +276,11 @@ def nnlm(
         if dropout:
             a = keras.layers.Dropout(dropout, name="dropout_hidden")(a)
         g = None
-        if context_buckets:
-            lengths = tuple(range(2, context_size + 1))
+        lengths = tuple(range(2, context_size + 1))
+        keys = frequent_contexts(training_contexts, lengths, context_min_count) if context_min_count else []
+        if len(keys):
             dim = embedding_dim if tie_embeddings else hidden_units
-            g = HashedContexts(lengths, context_buckets, dim, dropout=context_dropout, name="hashed_contexts")(ids)
+            g = ContextVectors(lengths, len(keys), dim, dropout=context_dropout, keys=keys, name="context_vectors")(ids)
         logits.append(output(a, g))
     if direct is not None:
         logits.append(direct(x))

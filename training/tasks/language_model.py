@@ -121,7 +121,7 @@ def prepare(config: dict[str, Any], run_dir: Path, resuming: bool) -> Prepared:
         test=dataset("test", False),
         y_test=arrays["test"][1],
         data_args={"vocab_size": len(vocabulary), "num_classes": len(vocabulary),
-                   "context_size": n1, "sequence_length": n1},
+                   "context_size": n1, "sequence_length": n1, "training_contexts": arrays["train"][0]},
         steps_per_epoch=max(1, math.ceil(len(arrays["train"][1]) / training["batch_size"])),
         extra={"vocabulary": vocabulary, "arrays": arrays},
     )
