@@ -51,7 +51,8 @@ def write_image_run(path: Path, *, shape=(8, 6, 1), seed: int = 0) -> Path:
     return path
 
 
-def write_lm_run(path: Path, *, context_size: int = 3, top_k: int = 4, seed: int = 0) -> Path:
+def write_lm_run(path: Path, *, context_size: int = 3, top_k: int = 4, seed: int = 0, build=None) -> Path:
+    """A language-model run; ``build(vocab_size)`` gives the model (default: embedding -> softmax)."""
     import keras
 
     from pipeline.text.config import TextConfig
@@ -62,6 +63,9 @@ def write_lm_run(path: Path, *, context_size: int = 3, top_k: int = 4, seed: int
     vocabulary = _vocabulary(path, config)
     (path / "text_config.json").write_text(json.dumps(config.to_dict()))
     (path / "lm_config.json").write_text(json.dumps({"context_size": context_size, "top_k": top_k}))
+    if build is not None:
+        build(len(vocabulary)).save(path / "model.keras")
+        return path
     ids = keras.Input(shape=(context_size,), dtype="int64", name="context_ids")
     x = keras.layers.Embedding(len(vocabulary), 4)(ids)
     x = keras.layers.Flatten()(x)

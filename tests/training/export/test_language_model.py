@@ -46,3 +46,28 @@ def test_language_model_context_ids_are_the_last_words_of_the_python_tokenizatio
         row = row[-3:]
         expected.append([0] * (3 - len(row)) + row)
     assert ids == expected
+
+
+def test_language_model_export_of_nnlm_with_tied_embeddings_and_context_vectors(tmp_path, load_signature):
+    import tensorflow as tf
+
+    from tests.training.export.conftest import write_lm_run
+    from training.export import export_saved_model
+    from training.models import nnlm
+
+    def build(vocab_size):
+        contexts = np.random.default_rng(0).integers(0, vocab_size, size=(200, 3))
+        model = nnlm(vocab_size, context_size=3, embedding_dim=4, hidden_units=4, tie_embeddings=True,
+                     context_min_count=1, training_contexts=contexts)
+        vectors = model.get_layer("context_vectors").vectors
+        vectors.assign(np.random.default_rng(1).normal(size=vectors.shape).astype("float32"))  # make them matter
+        return model
+
+    run = write_lm_run(tmp_path / "run", build=build)
+    export = export_saved_model(run, tmp_path / "export", samples=["the cat sat", "dog"])
+    report = json.loads((export / REPORT_FILE).read_text())
+    assert report["ok"] and report["max_abs_diff"] <= 1e-5
+    contexts = np.array([b"the cat sat on the", b"", b"zebra"], dtype=object)
+    out = load_signature(export)(context=tf.constant(contexts))
+    ref = detect_run_kind(run).reference("serving_default", {"context": contexts})
+    np.testing.assert_allclose(out["probabilities"].numpy(), ref["probabilities"], atol=1e-6)
