@@ -232,9 +232,9 @@ def nnlm(
     if context_min_count and (context_size < 2 or not hidden_units or training_contexts is None):
         raise ValueError("`context_min_count` needs context_size >= 2, a hidden layer (hidden_units >= 1) and "
                          "training_contexts (the language-model task gives them)")
-    for name, rate in (("dropout", dropout), ("word_dropout", word_dropout), ("context_dropout", context_dropout)):
+    for option, rate in (("dropout", dropout), ("word_dropout", word_dropout), ("context_dropout", context_dropout)):
         if not 0.0 <= rate < 1.0:
-            raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={rate!r}")
+            raise ValueError(f"`{option}` must be in [0, 1). Received: {option}={rate!r}")
 
     # Layers
     if tie_embeddings:

@@ -117,6 +117,7 @@ def test_nnlm_with_preprocessor_uses_last_words_and_round_trips(fortunes_slice, 
 def test_nnlm_tied_embeddings_score_words_with_the_input_vectors(round_trip):
     model = nnlm(vocab_size=40, context_size=2, embedding_dim=3, hidden_units=5, tie_embeddings=True)
     untied = nnlm(vocab_size=40, context_size=2, embedding_dim=3, hidden_units=5)
+    assert model.name == untied.name == "nnlm"
     assert untied.count_params() - model.count_params() == 5 * 40 - 5 * 3  # U (5 x 40) becomes P (5 x 3)
     C, b = model.get_layer("embedding").get_weights()
     H, d = model.get_layer("hidden").get_weights()
