@@ -243,17 +243,9 @@ def nnlm(
         embedding = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")  # C, shared by all positions
     concat = keras.layers.Reshape((context_size * embedding_dim,), name="concat")
     hidden = keras.layers.Dense(hidden_units, activation="tanh", name="hidden") if hidden_units else None  # d, H
-    if tie_embeddings:
-        projection = keras.layers.Dense(embedding_dim, use_bias=False, name="output_projection")  # P
-
-        def output(a, g=None):  # b + C (P a + g)
-            p = projection(a)
-            return embedding(p if g is None else keras.layers.Add(name="add_contexts")([p, g]), reverse=True)
-    else:
-        dense_output = keras.layers.Dense(vocab_size, name="output") if hidden_units else None  # b, U
-
-        def output(a, g=None):  # b + U (a + g)
-            return dense_output(a if g is None else keras.layers.Add(name="add_contexts")([a, g]))
+    # the output layer: b + U a, or with tied embeddings b + C P a (context vectors are added to a or P a)
+    projection = keras.layers.Dense(embedding_dim, use_bias=False, name="output_projection") if tie_embeddings else None
+    output = keras.layers.Dense(vocab_size, name="output") if hidden_units and not tie_embeddings else None  # b, U
     direct = keras.layers.Dense(vocab_size, use_bias=not hidden_units, name="direct") if direct_connections else None  # W
     softmax = keras.layers.Activation("softmax", name="probabilities", dtype="float32")
 
@@ -275,13 +267,15 @@ def nnlm(
         a = hidden(x)
         if dropout:
             a = keras.layers.Dropout(dropout, name="dropout_hidden")(a)
-        g = None
+        if projection is not None:
+            a = projection(a)
         lengths = tuple(range(2, context_size + 1))
         keys = frequent_contexts(training_contexts, lengths, context_min_count) if context_min_count else []
         if len(keys):
-            dim = embedding_dim if tie_embeddings else hidden_units
-            g = ContextVectors(lengths, len(keys), dim, dropout=context_dropout, keys=keys, name="context_vectors")(ids)
-        logits.append(output(a, g))
+            contexts = ContextVectors(lengths, len(keys), a.shape[-1], dropout=context_dropout, keys=keys,
+                                      name="context_vectors")(ids)
+            a = keras.layers.Add(name="add_contexts")([a, contexts])
+        logits.append(embedding(a, reverse=True) if tie_embeddings else output(a))
     if direct is not None:
         logits.append(direct(x))
     y = logits[0] if len(logits) == 1 else keras.layers.Add(name="logits")(logits)
