@@ -66,7 +66,8 @@ class ContextVectors(keras.layers.Layer):
                  keys=None, **kwargs):
         super().__init__(**kwargs)
         if num_keys < 1 or dim < 1 or not lengths or min(lengths) < 1:
-            raise ValueError(f"`num_keys`, `dim` and every context length must be >= 1. Received: {num_keys}, {dim}, {lengths}")
+            raise ValueError(f"`num_keys`, `dim` and every context length must be >= 1. "
+                             f"Received: {num_keys}, {dim}, {lengths}")
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
         self.lengths = tuple(int(k) for k in lengths)
@@ -229,6 +230,9 @@ def nnlm(
         )
     if tie_embeddings and not hidden_units:
         raise ValueError("`tie_embeddings=True` needs a hidden layer (hidden_units >= 1)")
+    if isinstance(context_min_count, bool) or not isinstance(context_min_count, int) or context_min_count < 0:
+        raise ValueError(f"`context_min_count` must be an int >= 0 (0 = off). "
+                         f"Received: context_min_count={context_min_count!r}")
     if context_min_count and (context_size < 2 or not hidden_units or training_contexts is None):
         raise ValueError("`context_min_count` needs context_size >= 2, a hidden layer (hidden_units >= 1) and "
                          "training_contexts (the language-model task gives them)")

@@ -181,6 +181,9 @@ def test_nnlm_context_vectors_key_like_numpy_and_memorise_repeated_contexts(roun
     round_trip(memory, contexts[:4])
     with pytest.raises(ValueError, match="`context_min_count` needs context_size >= 2, a hidden layer"):
         nnlm(vocab_size=10, context_size=3, context_min_count=2)  # no training contexts
+    negative = r"`context_min_count` must be an int >= 0 \(0 = off\). Received: context_min_count=-1"
+    with pytest.raises(ValueError, match=negative):
+        nnlm(vocab_size=10, context_size=3, context_min_count=-1, training_contexts=contexts)
 
 
 def test_nnlm_context_dropout_drops_whole_suffix_vectors_in_training_only():
