@@ -123,15 +123,22 @@ class TextPreprocessor(keras.layers.Layer):
 
     # Graph -----------------------------------------------------------------------------
 
-    def tokens(self, inputs) -> tf.RaggedTensor:
-        """[batch] strings -> [batch, (tokens)] after every token-level step (as ``pipeline.tokenize``)."""
+    def tokens(self, inputs, max_tokens: int | None = None) -> tf.RaggedTensor:
+        """[batch] strings -> [batch, (tokens)] after every token-level step (as ``pipeline.tokenize``).
+
+        ``max_tokens``: only the first ``max_tokens`` tokens of a row are needed (``call`` keeps no
+        more); long rows may then lose later tokens, which saves work. Ignored when stop words or
+        phrases change the number of tokens.
+        """
         inputs = tf.convert_to_tensor(inputs, dtype=tf.string)
         if inputs.shape.rank == 0:
             inputs = tf.expand_dims(inputs, 0)
         if inputs.shape.rank == 2:
             inputs = tf.squeeze(inputs, axis=-1)
         config = self.config
-        tokens = graph.text_to_tokens(inputs, config)
+        if self._phrase_table is not None or self._stop_table is not None:
+            max_tokens = None
+        tokens = graph.text_to_tokens(inputs, config, max_tokens)
         if self._phrase_table is not None:
             tokens = graph.merge_phrases(tokens, self._phrase_table, sorted({len(p) for p in self._phrases}))
         if self._lemma_table is not None:
@@ -144,7 +151,7 @@ class TextPreprocessor(keras.layers.Layer):
         if self._table is None:
             raise ValueError("TextPreprocessor has no vocabulary; pass one or call set_vocabulary() first")
         config = self.config
-        tokens = self.tokens(inputs)
+        tokens = self.tokens(inputs, max_tokens=config.max_length - config.start_token - config.end_token)
         vocab = self.vocabulary
         if config.end_token:  # the end token comes after the truncated tokens; otherwise to_tensor truncates
             tokens = tokens[:, : config.max_length - config.start_token - 1]

@@ -63,44 +63,78 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
         # "\t-\r" are those that every split (str.split, tf.strings.split) splits on.
         "separate": f"(?:{clitic})(?:[{_SPLIT_SPACES}]|{end})|{digit}+(?:[.,]{digit}+)+|[^{_SPLIT_SPACES}{not_word[2:-1]}]",
         "ascii": "[\\x00-\\x7F]*",
-        "plain_ascii": _plain_ascii(),
+        # clean ASCII in which no clitic is followed by anything but a space or the end
+        "plain_ascii": _rows_of(_plain_chunk(), end),
         # ASCII text that only needs lowercasing: printable characters and the spaces every split knows
-        "clean_ascii": f"[{_SPLIT_SPACES}\\x21-\\x7E]*",
+        "clean_ascii": _rows_of(_CLEAN_CHUNK, end),
     }
+
+
+_SPACE = f"[{_SPLIT_SPACES}]"
+_CLEAN_CHUNK = "[\\x21-\\x7E]+"  # a run of printable ASCII without spaces
+# RE2 rejects counted repetitions above 1000
+MAX_HEAD_CHUNKS = 1000
+
+
+def _rows_of(chunk: str, end: str) -> str:
+    """Text made of whitespace-separated chunks that each match ``chunk`` (a full match)."""
+    return f"{_SPACE}*(?:{chunk}(?:{_SPACE}+|{end}))*"
 
 
 def _byte_class(chars: set[str]) -> str:
     return "[" + "".join(f"\\x{ord(c):02X}" for c in sorted(chars)) + "]"
 
 
-def _plain_ascii() -> str:
-    """Clean ASCII ("clean_ascii") where no clitic is followed by anything but a space or the end.
+def _plain_chunk() -> str:
+    """A chunk (printable ASCII, no space) in which no clitic is followed by another character.
 
-    On such text the clitic pass changes no token: a clitic followed by a space or the end is cut
-    off its word by the separation pass alone. The pattern is the complement of "contains an
-    apostrophe, a clitic's letters (any case; n't is checked as 't) and a character that is not a
-    space", written without lookahead: after an apostrophe (or a run of them) it reads the letters
-    that could start a clitic and what follows them. Rejecting a little more than needed ('T or
-    'tis, which are no clitics) only sends a few more texts through the clitic pass.
+    Rows made of such chunks ("plain_ascii") need no clitic pass: a clitic followed by a space or
+    the end is cut off its word by the separation pass alone. The pattern is the complement of
+    "an apostrophe, a clitic's letters (any case; n't is checked as 't) and one more character",
+    written without lookahead: after an apostrophe (or a run of them) it reads the letters that
+    could start a clitic and what follows them. Rejecting a little more than needed ('T or 'tis,
+    which are no clitics) only sends a few more texts through the clitic pass.
     """
-    clean = {chr(c) for c in range(0x09, 0x0E)} | {chr(c) for c in range(0x20, 0x7F)}
-    space = set("\t\n\x0b\x0c\r ")
+    clean = {chr(c) for c in range(0x21, 0x7F)}
     # the letter after the apostrophe of 's 'd 'm and n't, any case
     last = {clitic[-1] for clitic in CLITICS if len(clitic) == 2 or clitic[0] != "'"}
     one = last | {c.swapcase() for c in last}
     two_first, e_letters, l_letters = set("rRvV"), set("eE"), set("lL")
     assert {c[1:].lower() for c in CLITICS if c[0] == "'" and len(c) == 3} == {"re", "ve", "ll"}
-    s = _byte_class(space)
     other = _byte_class(clean - {"'"})
     ordinary = _byte_class(clean - {"'"} - one - two_first - l_letters)
     no_e = _byte_class(clean - {"'"} - e_letters)
     no_l = _byte_class(clean - {"'"} - l_letters)
     one, two_first, e_letters, l_letters = map(_byte_class, (one, two_first, e_letters, l_letters))
-    run = f"'(?:'|[rRvVlL]')*"  # apostrophes, and 'r / 'v / 'l followed by another apostrophe
-    back = (f"{ordinary}|{one}{s}|{two_first}{no_e}|{two_first}{e_letters}{s}"
-            f"|{l_letters}{no_l}|{l_letters}{l_letters}{s}")
-    end = f"{one}|{two_first}{e_letters}?|{l_letters}{l_letters}?"
-    return f"(?:{other}|{run}(?:{back}))*(?:{run}(?:{end})?)?"
+    run = "'(?:'|[rRvVlL]')*"  # apostrophes, and 'r / 'v / 'l followed by another apostrophe
+    inside = f"(?:{other}|{run}(?:{ordinary}|{two_first}{no_e}|{l_letters}{no_l}))"
+    last_piece = f"{run}(?:{one}|{two_first}{e_letters}?|{l_letters}{l_letters}?)?"
+    return f"(?:{inside}+(?:{last_piece})?|{last_piece})"
+
+
+@functools.lru_cache(maxsize=None)
+def head_pattern(tokenizer: str, chunks: int, engine: str = "re2") -> str:
+    """The head of a row that the graph's fast path tokenises exactly, matched at the start.
+
+    The match is the row's first ``chunks`` whitespace-separated chunks and the
+    space after them, when all of them are plain ("plain_ascii" for the default
+    tokenizer, "clean_ascii" for "whitespace"); else the whole row, when all of it
+    is plain; else nothing. Every such chunk gives at least one token and no rule
+    looks across an ASCII space, so the head's tokens are the row's first tokens,
+    at least ``chunks`` of them when the row has more chunks.
+
+    >>> import re
+    >>> head = re.compile(head_pattern("default", 2, "python"))
+    >>> head.match("He's here, you know").group(), head.match("yes.").group(), head.match("He's.") is None
+    ("He's here, ", 'yes.', True)
+    """
+    if tokenizer not in ("default", "whitespace") or not 1 <= chunks <= MAX_HEAD_CHUNKS:
+        raise ValueError(f"head_pattern needs tokenizer 'default' or 'whitespace' and 1 <= chunks <= "
+                         f"{MAX_HEAD_CHUNKS}. Received: {tokenizer!r}, {chunks!r}")
+    chunk = _plain_chunk() if tokenizer == "default" else _CLEAN_CHUNK
+    end = "\\z" if engine == "re2" else "\\Z"
+    first = f"\\A{_SPACE}*(?:{chunk}{_SPACE}+){{{chunks - 1}}}{chunk}(?:{_SPACE}|{end})"
+    return f"{first}|\\A{_rows_of(chunk, end)}{end}"
 
 
 def replacement(step: str, engine: str) -> str:

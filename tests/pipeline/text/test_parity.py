@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.text.config import TextConfig
-from pipeline.text.tokenize import tokenize
+from pipeline.text.tokenize import encode, tokenize
 
 from .conftest import FULL_CONFIG
 
@@ -104,3 +104,79 @@ def test_parity_spacy_mode_differs_on_few_fortunes(fortunes_records):
     same = sum(a == b for a, b in zip(default, spacy)) / len(sample)
     print(f"spaCy mode equals default mode on {same:.1%} of {len(sample)} fortunes")
     assert 0.2 < same < 1.0  # they differ (hyphens, URLs, abbreviations) but mostly agree
+
+
+# Ids: TextPreprocessor tokenises only the head of a long row that holds the ids it keeps
+# (graph.text_to_tokens with max_tokens); the ids must equal the Python twin's on every row.
+
+
+_ID_LAYERS = {}
+
+
+def _graph_ids(config, vocab, texts, batch_size=512):
+    import tensorflow as tf
+
+    from pipeline.text.preprocessor import TextPreprocessor
+
+    key = (config, id(vocab))
+    if key not in _ID_LAYERS:
+        _ID_LAYERS[key] = (vocab, tf.function(TextPreprocessor(config, vocab), input_signature=[tf.TensorSpec([None], tf.string)]))
+    fn = _ID_LAYERS[key][1]
+    out = []
+    for i in range(0, len(texts), batch_size):
+        chunk = [t.encode("utf-8", "surrogatepass") if isinstance(t, str) else t for t in texts[i : i + batch_size]]
+        out += fn(tf.constant(chunk, tf.string)).numpy().tolist()
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", [TextConfig(), TextConfig(max_length=8, start_token=True, end_token=True),
+                                    TextConfig(max_length=3, tokenizer="whitespace")],
+                         ids=["default", "8-start-end", "3-whitespace"])
+def test_parity_ids_fortunes_every_record(config, fortunes_records):
+    from vocab import Vocabulary
+
+    vocab = Vocabulary.build(tokenize(fortunes_records[::3], config), max_size=5000, specials=["<s>", "</s>"])
+    python = encode(fortunes_records, config, vocab)
+    graph = _graph_ids(config, vocab, fortunes_records)
+    disagreeing = [i for i, (p, g) in enumerate(zip(python, graph, strict=True)) if p != g]
+    assert not disagreeing, [fortunes_records[i][:80] for i in disagreeing[:3]]
+    # the head really was cut: some rows have more tokens than the ids keep
+    assert sum(len(t) > config.max_length for t in tokenize(fortunes_records[:500], config)) > 10
+
+
+@pytest.fixture(scope="module")
+def piece_vocab():
+    from vocab import Vocabulary
+
+    # tokens the pieces make, in both cases (lowercase=False), and some longer ones; the rest are OOV
+    words = ["a", "z", "Z", "0", "9", "'", "'s", "n't", "N'T", ".", ",", "-", "\u2019", "é", "中", "aa", "a0", "az", "0.9"]
+    return Vocabulary.build([words], specials=["<s>"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(_ASCII_PIECES, max_size=16).map("".join), min_size=1, max_size=8),
+       max_length=st.integers(1, 4))
+def test_parity_fuzz_ids_of_heads(texts, max_length, piece_vocab):
+    for config in (TextConfig(max_length=max_length), TextConfig(max_length=max_length + 1, start_token=True),
+                   TextConfig(max_length=max_length, tokenizer="whitespace", lowercase=False)):
+        assert _graph_ids(config, piece_vocab, texts) == encode(texts, config, piece_vocab)
+
+
+def test_parity_tokens_max_tokens_cuts_long_rows_only():
+    import tensorflow as tf
+
+    from pipeline.text.preprocessor import TextPreprocessor
+
+    layer = TextPreprocessor(TextConfig())
+    texts = tf.constant(["A b, c d e", "x's. y z w", "caf\u00e9 b c d", "a b"])
+    assert layer.tokens(texts, max_tokens=2).to_list() == [
+        [b"a", b"b", b","],  # the head "A b, " (two chunks); later tokens are not computed
+        [b"x", b"'s", b".", b"y", b"z", b"w"],  # no plain head: the whole row by the full path
+        [b"caf\xc3\xa9", b"b", b"c", b"d"],
+        [b"a", b"b"],
+    ]
+    assert layer.tokens(texts)[0].numpy().tolist() == [b"a", b"b", b",", b"c", b"d", b"e"]
+    # steps that drop or merge tokens need every token: max_tokens is ignored
+    stop = TextPreprocessor(TextConfig(stop_words=("b",)))
+    assert stop.tokens(texts[:1], max_tokens=2).to_list() == [[b"a", b",", b"c", b"d", b"e"]]

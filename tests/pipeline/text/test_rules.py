@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.rules import patterns, replacement
+from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replacement
 
 _P = patterns("python", ascii_only=True)
 _PLAIN = re.compile(patterns("python")["plain_ascii"])
@@ -46,3 +47,47 @@ def test_rules_plain_ascii_known_answers():
         assert not _PLAIN.fullmatch(text), text
     # why the pass exists
     assert _tokens("he's.", clitic_pass=True) != _tokens("he's.", clitic_pass=False)
+
+
+_CHUNK = re.compile(r"[^\t-\r ]+")
+
+
+def _expected_head(text: str, chunks: int, plain) -> str | None:
+    """The head by definition: the first ``chunks`` chunks and one space when they are plain, else the plain row."""
+    spans = [m.span() for m in _CHUNK.finditer(text)]
+    if len(spans) >= chunks and plain.fullmatch(text[: spans[chunks - 1][1]]):
+        end = spans[chunks - 1][1]
+        return text[: end + (end < len(text))]
+    return text if plain.fullmatch(text) else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(_PIECES, max_size=16).map("".join), chunks=st.integers(1, 4))
+def test_rules_head_pattern_is_the_plain_head(text, chunks):
+    for tokenizer, plain in (("default", _PLAIN), ("whitespace", _CLEAN)):
+        match = re.match(head_pattern(tokenizer, chunks, "python"), text)
+        assert (match.group() if match else None) == _expected_head(text, chunks, plain)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(_PIECES, max_size=16).map("".join), chunks=st.integers(1, 4))
+def test_rules_head_gives_the_rows_first_tokens(text, chunks):
+    # the graph's fast path tokenises only the head (graph._separated): its first tokens are the row's
+    match = re.match(head_pattern("default", chunks, "python"), text)
+    if match:
+        full = _tokens(text.lower(), clitic_pass=True)
+        head = _tokens(match.group().lower(), clitic_pass=False)
+        assert head[:chunks] == full[:chunks]
+        assert len(head) >= min(chunks, len(full))
+
+
+def test_rules_head_pattern_known_answers_and_limits():
+    head = re.compile(head_pattern("default", 3, "python"))
+    assert head.match("  a b\tc d e").group() == "  a b\tc "
+    assert head.match("a b").group() == "a b"
+    assert head.match("a b c's.") is None and head.match("a b c d's.").group() == "a b c "
+    assert head.match("a caf\u00e9 b") is None
+    assert re.match(head_pattern("whitespace", 1, "python"), "x's. y").group() == "x's. "
+    for bad in (("default", 0), ("default", MAX_HEAD_CHUNKS + 1), ("spacy", 3)):
+        with pytest.raises(ValueError, match="head_pattern needs"):
+            head_pattern(*bad)
