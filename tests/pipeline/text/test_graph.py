@@ -4,6 +4,8 @@ import random
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.text.phrases import PhraseMerger
 from pipeline.text.rules import GRAPH_NO_LOWER
@@ -41,3 +43,15 @@ def test_graph_merge_phrases_equals_python_greedy(seed):
     got = [[t.decode() for t in row] for row in merged.to_list()]
     assert got == [merger.merge(d) for d in docs]
     assert any(" " in t for row in got for t in row)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.binary(max_size=24), min_size=1, max_size=16))
+def test_graph_coerce_utf8_replaces_like_python(texts):
+    import tensorflow as tf
+
+    from pipeline.text import graph
+
+    got = graph.coerce_utf8(tf.constant(texts)).numpy().tolist()
+    assert got == [t.decode("utf-8", "replace").encode("utf-8") for t in texts]
+    assert graph.coerce_utf8(tf.constant(b"a\xffb")).numpy() == "a\ufffdb".encode()  # a scalar stays a scalar
