@@ -83,13 +83,13 @@ def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     return tf.strings.split(_separate(text, config, ascii_only=False))
 
 
-def _patch_rows(text: tf.Tensor, done: tf.Tensor, ok: tf.Tensor, slow_path) -> tf.Tensor:
-    """``done`` (a fast path's output for all rows), the rows where ``ok`` is false redone by ``slow_path``.
+def _patch_rows(text: tf.Tensor, done: tf.Tensor, redo: tf.Tensor, slow_path) -> tf.Tensor:
+    """``done`` (a fast path's output for all rows), the rows where ``redo`` is true redone by ``slow_path``.
 
     Those rows are usually none or a few: gathering and scattering them costs less than
     partitioning the batch, and far less than a ``tf.cond`` inside ``tf.data``.
     """
-    rows = tf.where(tf.logical_not(ok))
+    rows = tf.where(redo)
     return tf.tensor_scatter_nd_update(done, rows, slow_path(tf.gather_nd(text, rows)))
 
 
@@ -100,16 +100,16 @@ def _separated(text: tf.Tensor, config: TextConfig, max_tokens: int | None = Non
     # The fast path is exact on clean ASCII rows; with the default tokenizer it also skips the
     # clitic pass, so its rows must have no clitic followed by anything but a space.
     if max_tokens is None or max_tokens > MAX_HEAD_CHUNKS:
-        ok = tf.strings.regex_full_match(text, _P["plain_ascii" if config.tokenizer == "default" else "clean_ascii"])
+        check = _P["plain_ascii" if config.tokenizer == "default" else "clean_ascii"]
+        redo = tf.logical_not(tf.strings.regex_full_match(text, check))
         head = text
     else:  # the same check, which also finds the head that holds the first max_tokens tokens
-        length = tf.strings.length(text)
         rest = tf.strings.regex_replace(text, head_pattern(config.tokenizer, max_tokens), "", replace_global=False)
-        kept = length - tf.strings.length(rest)
-        ok = tf.logical_or(kept > 0, tf.equal(length, 0))
+        kept = tf.strings.length(text) - tf.strings.length(rest)
+        redo = tf.equal(kept, 0)  # no plain head (an empty row is redone too, at no cost)
         head = tf.strings.substr(text, tf.zeros_like(kept), kept)
     fast = _separate(_normalize_clean_ascii(head, config), config, ascii_only=True, clitics=False)
-    return _patch_rows(text, fast, ok, unicode_path)
+    return _patch_rows(text, fast, redo, unicode_path)
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tf.RaggedTensor:
