@@ -275,6 +275,10 @@ def nnlm(
             a = projection(a)
         lengths = tuple(range(2, context_size + 1))
         keys = frequent_contexts(training_contexts, lengths, context_min_count) if context_min_count else []
+        if context_min_count and not len(keys):
+            raise ValueError(f"`context_min_count`={context_min_count}: no context suffix of 2 to {context_size} words "
+                             f"occurs that often in the {len(training_contexts)} training contexts; lower it, or set 0 "
+                             "for the plain model")
         if len(keys):
             contexts = ContextVectors(lengths, len(keys), a.shape[-1], dropout=context_dropout, keys=keys,
                                       name="context_vectors")(ids)

@@ -184,6 +184,8 @@ def test_nnlm_context_vectors_key_like_numpy_and_memorise_repeated_contexts(roun
     negative = r"`context_min_count` must be an int >= 0 \(0 = off\). Received: context_min_count=-1"
     with pytest.raises(ValueError, match=negative):
         nnlm(vocab_size=10, context_size=3, context_min_count=-1, training_contexts=contexts)
+    with pytest.raises(ValueError, match="`context_min_count`=2: no context suffix of 2 to 3 words occurs that often"):
+        nnlm(vocab_size=30, context_size=3, hidden_units=2, context_min_count=2, training_contexts=once)  # all seen once
 
 
 def test_nnlm_context_dropout_drops_whole_suffix_vectors_in_training_only():
