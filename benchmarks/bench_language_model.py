@@ -124,14 +124,11 @@ def main(argv=None) -> int:
 
 def nnlm_probabilities(model, sequences, context_size: int, end_id: int) -> np.ndarray:
     """p(target | context) of every token (``</s>`` included), in the order Kneser-Ney scores them."""
-    from training.tasks.language_model import PAD_ID, context_windows
+    from training.tasks.language_model import PAD_ID, context_windows, next_word_probabilities
 
     contexts, targets = context_windows(sequences, context_size, PAD_ID, end_id)
-    out = []
-    for start in range(0, len(targets), 4096):
-        p = np.asarray(model(contexts[start:start + 4096], training=False), np.float64)
-        out.append(p[np.arange(len(p)), targets[start:start + 4096]])
-    return np.concatenate(out)
+    batches = ((contexts[i:i + 4096], targets[i:i + 4096]) for i in range(0, len(targets), 4096))
+    return next_word_probabilities(model, batches)[0]
 
 
 def mixture(run: Path, config: dict, sequences: dict, end_id: int, best: dict) -> None:

@@ -33,11 +33,27 @@ def check_exportable(config: TextConfig) -> None:
         )
 
 
-def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
-    """Replace invalid UTF-8 with U+FFFD, as ``bytes.decode(errors="replace")`` does."""
+# Valid UTF-8, strictly: RE2 compiles code point ranges to exact byte sequences (its "." would
+# also accept surrogates, overlong forms and code points above U+10FFFF).
+_VALID_UTF8 = "[\\x{0}-\\x{D7FF}\\x{E000}-\\x{10FFFF}]*"
+
+
+def _transcode(text: tf.Tensor) -> tf.Tensor:
     return tf.strings.unicode_transcode(
         text, "UTF-8", "UTF-8", errors="replace", replacement_char=0xFFFD, replace_control_characters=False
     )
+
+
+def coerce_utf8(text: tf.Tensor) -> tf.Tensor:
+    """Replace invalid UTF-8 with U+FFFD, as ``bytes.decode(errors="replace")`` does.
+
+    Only the rows that are not valid UTF-8 go through ICU's transcoder (about
+    40 ns per byte); an RE2 pass checks the others for a tenth of that.
+    """
+    rows = tf.reshape(text, [-1]) if text.shape.rank != 1 else text
+    invalid = tf.logical_not(tf.strings.regex_full_match(rows, _VALID_UTF8))
+    rows = _patch_rows(rows, rows, invalid, _transcode)
+    return tf.reshape(rows, tf.shape(text)) if text.shape.rank != 1 else rows
 
 
 def _normalize_clean_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:

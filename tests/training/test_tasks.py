@@ -58,6 +58,24 @@ def test_tasks_context_windows_cover_every_token_and_the_end():
     assert y.tolist() == [7, 8, 9, 3, 3]
 
 
+def test_tasks_next_word_probabilities_pick_the_targets():
+    import keras
+
+    from training.tasks.language_model import next_word_probabilities
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+    kernel = np.zeros((2, 3), "float32")
+    kernel[0, 2] = 1.0  # the score of word 2 grows with the first context id
+    model.layers[0].set_weights([kernel, np.zeros(3, "float32")])
+    contexts = np.array([[0, 0], [4, 0], [4, 1]], "float32")
+    picked, hits = next_word_probabilities(model, [(contexts[:2], np.array([0, 2])), (contexts[2:], np.array([1]))])
+    expected_top = np.exp(4) / (np.exp(4) + 2)
+    np.testing.assert_allclose(picked, [1 / 3, expected_top, 1 / (np.exp(4) + 2)], rtol=1e-5)
+    assert hits.tolist() == [True, True, False]  # a uniform row's top word is id 0
+    empty = next_word_probabilities(model, [])
+    assert empty[0].shape == (0,) and empty[1].shape == (0,)
+
+
 def test_tasks_flip_shift_keeps_shape_and_range():
     import tensorflow as tf
 

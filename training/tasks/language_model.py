@@ -28,7 +28,7 @@ from training.errors import UserError
 from training.tasks.base import Prepared, finish_dataset
 from vocab._atomic import write_text_atomic
 
-__all__ = ["prepare", "evaluate", "report", "context_windows", "lm_sequences", "END", "PAD_ID"]
+__all__ = ["prepare", "evaluate", "report", "context_windows", "lm_sequences", "next_word_probabilities", "END", "PAD_ID"]
 
 END = "</s>"
 PAD_ID = 0
@@ -127,22 +127,28 @@ def prepare(config: dict[str, Any], run_dir: Path, resuming: bool) -> Prepared:
     )
 
 
+def next_word_probabilities(model, batches) -> tuple[np.ndarray, np.ndarray]:
+    """For ``(contexts, targets)`` batches: p(target | context) and whether the top word is the target."""
+    picked, hits = [], []
+    for x, y in batches:
+        probabilities = np.asarray(model(x, training=False), dtype=np.float64)
+        y = np.asarray(y)
+        picked.append(probabilities[np.arange(len(y)), y])
+        hits.append(probabilities.argmax(axis=1) == y)
+    if not picked:
+        return np.zeros(0), np.zeros(0, bool)
+    return np.concatenate(picked), np.concatenate(hits)
+
+
 def evaluate(model, prepared: Prepared) -> dict[str, Any]:
     """Test cross-entropy per token (nats), perplexity = exp(cross-entropy), next-word accuracy."""
-    total, correct, count = 0.0, 0, 0
-    for x, y in prepared.test:
-        probabilities = np.asarray(model(x, training=False), dtype=np.float64)
-        y = y.numpy()
-        picked = probabilities[np.arange(len(y)), y]
-        total += float(-np.log(np.maximum(picked, 1e-12)).sum())
-        correct += int((probabilities.argmax(axis=1) == y).sum())
-        count += len(y)
-    loss = total / count
+    picked, hits = next_word_probabilities(model, prepared.test)
+    loss = float(-np.log(np.maximum(picked, 1e-12)).sum()) / len(picked)
     return {
         "test_loss": loss,
         "test_perplexity": float(math.exp(loss)),
-        "test_accuracy": correct / count,
-        "num_test_tokens": count,
+        "test_accuracy": float(hits.mean()),
+        "num_test_tokens": len(picked),
         "vocabulary_size": len(prepared.extra["vocabulary"]),
     }
 
