@@ -136,6 +136,8 @@ class TextPreprocessor(keras.layers.Layer):
         if inputs.shape.rank == 2:
             inputs = tf.squeeze(inputs, axis=-1)
         config = self.config
+        if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
+            raise ValueError(f"max_tokens must be None or an int >= 1. Received: max_tokens={max_tokens!r}")
         if self._phrase_table is not None or self._stop_table is not None:
             max_tokens = None
         tokens = graph.text_to_tokens(inputs, config, max_tokens)

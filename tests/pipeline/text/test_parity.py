@@ -180,3 +180,5 @@ def test_parity_tokens_max_tokens_cuts_long_rows_only():
     # steps that drop or merge tokens need every token: max_tokens is ignored
     stop = TextPreprocessor(TextConfig(stop_words=("b",)))
     assert stop.tokens(texts[:1], max_tokens=2).to_list() == [[b"a", b",", b"c", b"d", b"e"]]
+    with pytest.raises(ValueError, match=r"max_tokens must be None or an int >= 1. Received: max_tokens=0"):
+        layer.tokens(texts, max_tokens=0)
