@@ -1,0 +1,91 @@
+"""A/B of the in-graph text layer: ``pipeline/text/graph.py`` at a git revision against the working tree.
+
+    PYTHONPATH=. python -m benchmarks.bench_text_ab [--rev HEAD] [--words 4000000] [--repeat 5]
+
+Both layers (A: the graph module from ``git show REV:pipeline/text/graph.py``, B: the working
+tree's) and Keras ``TextVectorization`` run in the same ``tf.data`` pipeline as in
+``bench_text`` (default config, batch 256), alternated ``--repeat`` times in one process, so that
+the machine's drift hits all three alike. It first checks that A and B give the same ids on the
+first 20 batches (a difference is printed, not fatal: switching parts off to see what they cost
+is one use of this script).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_text import corpus
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rev", default="HEAD", help="git revision of layer A")
+    parser.add_argument("--words", type=int, default=4_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    import keras
+    import tensorflow as tf
+
+    import pipeline.text.preprocessor as preprocessor
+    from pipeline.text.config import TextConfig
+    from pipeline.text.tokenize import tokenize
+    from vocab import Vocabulary
+
+    source = subprocess.check_output(["git", "show", f"{args.rev}:pipeline/text/graph.py"])
+    path = Path(tempfile.mkdtemp()) / "graph_a.py"
+    path.write_bytes(source)
+    spec = importlib.util.spec_from_file_location("graph_a", path)
+    graph_a = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(graph_a)
+    if "max_tokens" not in inspect.signature(graph_a.text_to_tokens).parameters:  # revisions before heads
+        whole = graph_a.text_to_tokens
+        graph_a.text_to_tokens = lambda text, config, max_tokens=None: whole(text, config)
+    graph_b = preprocessor.graph
+
+    texts, words = corpus(args.words)
+    config = TextConfig()
+    vocab = Vocabulary.build(tokenize(texts[:20000], config), max_size=20000)
+    contenders = {}
+    for name, module in (("A", graph_a), ("B", graph_b)):
+        preprocessor.graph = module  # read when the layer's call is traced, just below
+        layer = preprocessor.TextPreprocessor(config, vocab)
+        contenders[name] = tf.function(lambda t, layer=layer: layer(t)).get_concrete_function(
+            tf.TensorSpec([None], tf.string))
+    preprocessor.graph = graph_b
+    contenders["TextVectorization"] = keras.layers.TextVectorization(
+        vocabulary=vocab.tokens(), output_sequence_length=config.max_length)
+    data = tf.data.Dataset.from_tensor_slices(texts).batch(256)
+
+    first = [[x.numpy() for x in data.take(20).map(contenders[k])] for k in ("A", "B")]
+    same = all((a == b).all() for a, b in zip(*first))
+    print(f"{len(texts)} texts, {words} words; A = {args.rev}, B = working tree; same ids on 20 batches: {same}")
+
+    def run(fn):
+        for _ in data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE):
+            pass
+
+    times = {k: [] for k in ("TextVectorization", "A", "B")}
+    for _ in range(args.repeat):
+        for name in times:
+            wall, cpu = time.perf_counter(), time.process_time()
+            run(contenders[name])
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    peer_wall = min(t[0] for t in times["TextVectorization"])
+    peer_cpu = statistics.median(t[1] for t in times["TextVectorization"])
+    for name, runs in times.items():
+        wall, cpu = min(t[0] for t in runs), statistics.median(t[1] for t in runs)
+        print(f"{name:18s} {words / wall / 1e6:5.2f}M words/s (best wall), {words / cpu / 1e6:5.2f}M words/CPU-s "
+              f"(median); ratio to TextVectorization: wall {peer_wall / wall:.3f}, CPU {peer_cpu / cpu:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
