@@ -18,10 +18,9 @@ import inspect
 import statistics
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.bench_text import corpus
+from benchmarks.bench_text import _timed_both, corpus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     times = {k: [] for k in ("TextVectorization", "A", "B")}
     for _ in range(args.repeat):
         for name in times:
-            wall, cpu = time.perf_counter(), time.process_time()
-            run(contenders[name])
-            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+            times[name].append(_timed_both(lambda: run(contenders[name])))
     peer_wall = min(t[0] for t in times["TextVectorization"])
     peer_cpu = statistics.median(t[1] for t in times["TextVectorization"])
     for name, runs in times.items():

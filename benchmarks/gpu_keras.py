@@ -31,23 +31,21 @@ import numpy as np
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
-class _EpochTimer:
-    """Seconds of each epoch, as a Keras callback (built lazily: keras is imported after the backend is set)."""
+def _epoch_timer():
+    """A Keras callback that records the seconds of each epoch (keras is imported once the backend is set)."""
+    import keras
 
-    def __new__(cls):
-        import keras
+    class EpochTimer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds = []
 
-        class Timer(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.seconds = []
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
 
-            def on_epoch_begin(self, epoch, logs=None):
-                self._start = time.perf_counter()
+        def on_epoch_end(self, epoch, logs=None):  # the logs hold the loss: the epoch's work is done
+            self.seconds.append(time.perf_counter() - self._start)
 
-            def on_epoch_end(self, epoch, logs=None):  # the logs hold the loss: the epoch's work is done
-                self.seconds.append(time.perf_counter() - self._start)
-
-        return Timer()
+    return EpochTimer()
 
 
 def _fit(model, x, y, batch_size: int, epochs: int = 2) -> tuple[float, float]:
@@ -55,7 +53,7 @@ def _fit(model, x, y, batch_size: int, epochs: int = 2) -> tuple[float, float]:
     import keras
 
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    timer = _EpochTimer()
+    timer = _epoch_timer()
     history = model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer], shuffle=True)
     return len(x) / timer.seconds[-1], float(history.history["loss"][-1])
 

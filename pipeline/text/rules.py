@@ -41,7 +41,7 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
     word = char_class("word", engine, ascii_only=ascii_only)
     not_word = char_class("word", engine, negate=True, ascii_only=ascii_only)
     digit = char_class("digit", engine, ascii_only=ascii_only)
-    end = "\\z" if engine == "re2" else "\\Z"  # end of text (Python's "$" also matches before a final newline)
+    end = _end_of_text(engine)
     clitic = "|".join(CLITICS)
     no_lower = "".join(
         _escape(a, engine) if a == b else f"{_escape(a, engine)}-{_escape(b, engine)}" for a, b in GRAPH_NO_LOWER
@@ -74,6 +74,10 @@ _SPACE = f"[{_SPLIT_SPACES}]"
 _CLEAN_CHUNK = "[\\x21-\\x7E]+"  # a run of printable ASCII without spaces
 # RE2 rejects counted repetitions above 1000
 MAX_HEAD_CHUNKS = 1000
+
+
+def _end_of_text(engine: str) -> str:
+    return "\\z" if engine == "re2" else "\\Z"  # Python's "$" also matches before a final newline
 
 
 def _rows_of(chunk: str, end: str) -> str:
@@ -132,7 +136,7 @@ def head_pattern(tokenizer: str, chunks: int, engine: str = "re2") -> str:
         raise ValueError(f"head_pattern needs tokenizer 'default' or 'whitespace' and 1 <= chunks <= "
                          f"{MAX_HEAD_CHUNKS}. Received: {tokenizer!r}, {chunks!r}")
     chunk = _plain_chunk() if tokenizer == "default" else _CLEAN_CHUNK
-    end = "\\z" if engine == "re2" else "\\Z"
+    end = _end_of_text(engine)
     first = f"\\A{_SPACE}*(?:{chunk}{_SPACE}+){{{chunks - 1}}}{chunk}(?:{_SPACE}|{end})"
     return f"{first}|\\A{_rows_of(chunk, end)}{end}"
 
