@@ -11,8 +11,8 @@ from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replacement
 
 __all__ = [
-    "check_exportable", "coerce_utf8", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens",
-    "string_table", "text_to_tokens",
+    "check_exportable", "coerce_utf8", "fast_path", "fast_rows", "full_path", "lookup_or_keep", "merge_phrases",
+    "normalize", "split_tokens", "string_table", "text_to_tokens",
 ]
 
 _P = patterns("re2")
@@ -109,23 +109,36 @@ def _patch_rows(text: tf.Tensor, done: tf.Tensor, redo: tf.Tensor, slow_path) ->
     return tf.tensor_scatter_nd_update(done, rows, slow_path(tf.gather_nd(text, rows)))
 
 
-def _separated(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tf.Tensor:
-    def unicode_path(rows):
-        return _separate(_normalize_unicode(rows, config), config, ascii_only=False)
+def fast_rows(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
+    """The fast path's input: ``(head, redo)``, the part of each row it tokenises and the rows it cannot.
 
-    # The fast path is exact on clean ASCII rows; with the default tokenizer it also skips the
-    # clitic pass, so its rows must have no clitic followed by anything but a space.
+    The fast path is exact on clean ASCII rows; with the default tokenizer it also skips the clitic
+    pass, so its rows must have no clitic followed by anything but a space. With ``max_tokens``
+    (at most ``MAX_HEAD_CHUNKS``), the same RE2 pass also cuts each row to the head that holds its
+    first ``max_tokens`` tokens (``rules.head_pattern``).
+    """
     if max_tokens is None or max_tokens > MAX_HEAD_CHUNKS:
         check = _P["plain_ascii" if config.tokenizer == "default" else "clean_ascii"]
-        redo = tf.logical_not(tf.strings.regex_full_match(text, check))
-        head = text
-    else:  # the same check, which also finds the head that holds the first max_tokens tokens
-        rest = tf.strings.regex_replace(text, head_pattern(config.tokenizer, max_tokens), "", replace_global=False)
-        kept = tf.strings.length(text) - tf.strings.length(rest)
-        redo = tf.equal(kept, 0)  # no plain head (an empty row is redone too, at no cost)
-        head = tf.strings.substr(text, tf.zeros_like(kept), kept)
-    fast = _separate(_normalize_clean_ascii(head, config), config, ascii_only=True, clitics=False)
-    return _patch_rows(text, fast, redo, unicode_path)
+        return text, tf.logical_not(tf.strings.regex_full_match(text, check))
+    rest = tf.strings.regex_replace(text, head_pattern(config.tokenizer, max_tokens), "", replace_global=False)
+    kept = tf.strings.length(text) - tf.strings.length(rest)
+    # no plain head: redone (an empty row is redone too, at no cost)
+    return tf.strings.substr(text, tf.zeros_like(kept), kept), tf.equal(kept, 0)
+
+
+def fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """The fast path: lowercase and separate rows that ``fast_rows`` let through (no clitic pass)."""
+    return _separate(_normalize_clean_ascii(head, config), config, ascii_only=True, clitics=False)
+
+
+def full_path(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """The full path: normalise, then separate, any rows (the ``redo`` rows of ``fast_rows``)."""
+    return _separate(_normalize_unicode(text, config), config, ascii_only=False)
+
+
+def _separated(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tf.Tensor:
+    head, redo = fast_rows(text, config, max_tokens)
+    return _patch_rows(text, fast_path(head, config), redo, lambda rows: full_path(rows, config))
 
 
 def text_to_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tf.RaggedTensor:
