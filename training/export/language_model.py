@@ -94,9 +94,7 @@ class LanguageModel(RunKind):
         }
 
     def _ids(self, context):
-        from pipeline.text.graph import coerce_utf8
-
-        return context_ids(self.preprocessor.tokens(coerce_utf8(context)), self.lookup, self.context_size, self.start_id)
+        return context_ids(self.preprocessor.tokens(context), self.lookup, self.context_size, self.start_id)
 
     def build_archive(self):
         import keras

@@ -77,15 +77,13 @@ class TextClassifier(RunKind):
         import keras
         import tensorflow as tf
 
-        from pipeline.text.graph import coerce_utf8
-
         archive = keras.export.ExportArchive()
         archive.track(self.model)
         archive.track(self.preprocessor)
         label_names = tf.constant(self.labels)
 
         def serve(text):
-            return classification_outputs(self._probabilities(coerce_utf8(text)), label_names)
+            return classification_outputs(self._probabilities(text), label_names)
 
         archive.add_endpoint("serving_default", serve, input_signature=[tf.TensorSpec([None], tf.string, name="text")])
         return archive
@@ -100,9 +98,7 @@ class TextClassifier(RunKind):
     def reference(self, signature: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         import tensorflow as tf
 
-        from pipeline.text.graph import coerce_utf8
-
-        text = coerce_utf8(tf.constant(inputs["text"], tf.string))
+        text = tf.constant(inputs["text"], tf.string)
         x = text if self.takes_text else self.preprocessor(text)
         return classification_reference(self.model.predict_on_batch(x), self.labels)
 
