@@ -45,19 +45,29 @@ def _timed_both(fn) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3) -> dict[str, float]:
+def graph_contenders(texts: list[str]):
+    """``(config, vocabulary, peer)`` shared by the in-graph benchmarks: the default config, the tokens
+    of the first 20,000 texts (at most 20,000), and ``TextVectorization`` on that vocabulary with the
+    same output length."""
     import keras
-    import tensorflow as tf
 
     from pipeline.text.config import TextConfig
-    from pipeline.text.preprocessor import TextPreprocessor
     from pipeline.text.tokenize import tokenize
     from vocab import Vocabulary
 
     config = TextConfig()
     vocab = Vocabulary.build(tokenize(texts[:20000], config), max_size=20000)
-    ours = TextPreprocessor(config, vocab)
     peer = keras.layers.TextVectorization(vocabulary=vocab.tokens(), output_sequence_length=config.max_length)
+    return config, vocab, peer
+
+
+def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3) -> dict[str, float]:
+    import tensorflow as tf
+
+    from pipeline.text.preprocessor import TextPreprocessor
+
+    config, vocab, peer = graph_contenders(texts)
+    ours = TextPreprocessor(config, vocab)
     data = tf.data.Dataset.from_tensor_slices(texts).batch(batch)
 
     def run(layer):

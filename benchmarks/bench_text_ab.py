@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_text import _timed_both, corpus
+from benchmarks.bench_text import _timed_both, corpus, graph_contenders
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,13 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
-    import keras
     import tensorflow as tf
 
     import pipeline.text.preprocessor as preprocessor
-    from pipeline.text.config import TextConfig
-    from pipeline.text.tokenize import tokenize
-    from vocab import Vocabulary
 
     source = subprocess.check_output(["git", "show", f"{args.rev}:pipeline/text/graph.py"])
     path = Path(tempfile.mkdtemp()) / "graph_a.py"
@@ -50,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     graph_b = preprocessor.graph
 
     texts, words = corpus(args.words)
-    config = TextConfig()
-    vocab = Vocabulary.build(tokenize(texts[:20000], config), max_size=20000)
+    config, vocab, peer = graph_contenders(texts)
     contenders = {}
     for name, module in (("A", graph_a), ("B", graph_b)):
         preprocessor.graph = module  # read when the layer's call is traced, just below
@@ -59,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         contenders[name] = tf.function(lambda t, layer=layer: layer(t)).get_concrete_function(
             tf.TensorSpec([None], tf.string))
     preprocessor.graph = graph_b
-    contenders["TextVectorization"] = keras.layers.TextVectorization(
-        vocabulary=vocab.tokens(), output_sequence_length=config.max_length)
+    contenders["TextVectorization"] = peer
     data = tf.data.Dataset.from_tensor_slices(texts).batch(256)
 
     first = [[x.numpy() for x in data.take(20).map(contenders[k])] for k in ("A", "B")]

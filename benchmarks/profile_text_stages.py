@@ -16,7 +16,7 @@ import argparse
 import statistics
 import time
 
-from benchmarks.bench_text import corpus
+from benchmarks.bench_text import corpus, graph_contenders
 
 # Keras' default standardisation: ``tf.strings.lower``, then this class deleted (string.punctuation)
 KERAS_PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
@@ -80,19 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=256)
     args = parser.parse_args(argv)
 
-    import keras
     import tensorflow as tf
 
-    from pipeline.text.config import TextConfig
     from pipeline.text.preprocessor import TextPreprocessor
-    from pipeline.text.tokenize import tokenize
-    from vocab import Vocabulary
 
     texts, words = corpus(args.words)
-    config = TextConfig()
-    vocab = Vocabulary.build(tokenize(texts[:20000], config), max_size=20000)
+    config, vocab, peer = graph_contenders(texts)
     ours = TextPreprocessor(config, vocab)
-    peer = keras.layers.TextVectorization(vocabulary=vocab.tokens(), output_sequence_length=config.max_length)
     data = tf.data.Dataset.from_tensor_slices(texts).batch(args.batch).cache()
     options = tf.data.Options()
     options.threading.private_threadpool_size = 1
@@ -118,10 +112,9 @@ def main(argv: list[str] | None = None) -> int:
             run()
             times[key].append(time.process_time() - start)
 
-    tokens = {
-        "TextVectorization": sum(int(tf.size(tf.strings.split(tf.strings.regex_replace(tf.strings.lower(t), KERAS_PUNCTUATION, "")).flat_values)) for t in data),
-        "TextPreprocessor": sum(int(tf.size(ours.tokens(t, max_tokens=config.max_length).flat_values)) for t in data),
-    }
+    # the tokens each lookup sees: the output of the "+ whitespace split" prefix
+    split = {contender: dict(prefixes)["+ whitespace split"] for contender, prefixes in plan.items()}
+    tokens = {contender: sum(int(tf.size(fn(t).flat_values)) for t in data) for contender, fn in split.items()}
     print(f"{len(texts)} texts, {words} words, batch {args.batch}, one thread; median CPU ms of {args.rounds} rounds")
     for contender, prefixes in plan.items():
         print(f"\n{contender} ({tokens[contender]} tokens looked up)")
