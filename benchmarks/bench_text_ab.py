@@ -1,9 +1,9 @@
-"""A/B of the in-graph text layer: ``pipeline/text/graph.py`` at a git revision against the working tree.
+"""A/B of the in-graph text layer: ``graph.py`` and ``rules.py`` at a git revision against the working tree.
 
     PYTHONPATH=. python -m benchmarks.bench_text_ab [--rev HEAD] [--words 4000000] [--repeat 5]
 
-Both layers (A: the graph module from ``git show REV:pipeline/text/graph.py``, B: the working
-tree's) and Keras ``TextVectorization`` run in the same ``tf.data`` pipeline as in
+Both layers (A: the graph module from ``git show REV:pipeline/text/graph.py``, built on that
+revision's ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same ``tf.data`` pipeline as in
 ``bench_text`` (default config, batch 256), alternated ``--repeat`` times in one process, so that
 the machine's drift hits all three alike. It first checks that A and B give the same ids on the
 first 20 batches (a difference is printed, not fatal: switching parts off to see what they cost
@@ -17,10 +17,22 @@ import importlib.util
 import inspect
 import statistics
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from benchmarks.bench_text import _timed_both, corpus, graph_contenders
+
+
+def _module_at(rev: str, path: str, name: str):
+    """The module in ``path`` as it was at git revision ``rev``."""
+    source = subprocess.check_output(["git", "show", f"{rev}:{path}"])
+    copy = Path(tempfile.mkdtemp()) / f"{name}.py"
+    copy.write_bytes(source)
+    spec = importlib.util.spec_from_file_location(name, copy)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,12 +46,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import pipeline.text.preprocessor as preprocessor
 
-    source = subprocess.check_output(["git", "show", f"{args.rev}:pipeline/text/graph.py"])
-    path = Path(tempfile.mkdtemp()) / "graph_a.py"
-    path.write_bytes(source)
-    spec = importlib.util.spec_from_file_location("graph_a", path)
-    graph_a = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(graph_a)
+    rules_b = sys.modules["pipeline.text.rules"]
+    sys.modules["pipeline.text.rules"] = _module_at(args.rev, "pipeline/text/rules.py", "rules_a")
+    try:  # graph_a imports its names from the revision's rules
+        graph_a = _module_at(args.rev, "pipeline/text/graph.py", "graph_a")
+    finally:
+        sys.modules["pipeline.text.rules"] = rules_b
     if "max_tokens" not in inspect.signature(graph_a.text_to_tokens).parameters:  # revisions before heads
         whole = graph_a.text_to_tokens
         graph_a.text_to_tokens = lambda text, config, max_tokens=None: whole(text, config)

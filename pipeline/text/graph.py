@@ -62,8 +62,8 @@ def _normalize_clean_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return tf.strings.lower(text) if config.lowercase else text
 
 
-def _normalize_unicode(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    text = _sub(coerce_utf8(text), "unassigned")
+def _normalize_unicode(text: tf.Tensor, config: TextConfig, repair=coerce_utf8) -> tf.Tensor:
+    text = _sub(repair(text), "unassigned")
     if config.normalization == "nfkc":
         text = tf_text.normalize_utf8(text, "NFKC")
     text = _sub(_sub(text, "space"), "control")
@@ -79,24 +79,17 @@ def normalize(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return _normalize_unicode(text, config)
 
 
-def _separate(text: tf.Tensor, config: TextConfig, ascii_only: bool, clitics: bool = True) -> tf.Tensor:
-    """Normalised text -> text whose tokens are separated by spaces (split on whitespace).
-
-    ``clitics=False`` skips the clitic pass: exact only on rows where it would change no token.
-    """
+def _separate(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """Normalised text -> text whose tokens are separated by spaces (split on whitespace)."""
     if config.tokenizer == "whitespace":
         return text
-    if not ascii_only:  # ASCII text has no typographic apostrophe
-        text = _sub(text, "apostrophe")
-    if clitics:
-        text = _sub(text, "clitic", ascii_only)
-    return _sub(text, "separate", ascii_only)
+    return _sub(_sub(_sub(text, "apostrophe"), "clitic"), "separate")
 
 
 def split_tokens(text: tf.Tensor, config: TextConfig) -> tf.RaggedTensor:
     """[batch] normalised strings -> [batch, (tokens)] ragged strings."""
     check_exportable(config)
-    return tf.strings.split(_separate(text, config, ascii_only=False))
+    return tf.strings.split(_separate(text, config))
 
 
 def _patch_rows(text: tf.Tensor, done: tf.Tensor, redo: tf.Tensor, slow_path) -> tf.Tensor:
@@ -112,8 +105,8 @@ def _patch_rows(text: tf.Tensor, done: tf.Tensor, redo: tf.Tensor, slow_path) ->
 def fast_rows(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
     """The fast path's input: ``(head, redo)``, the part of each row it tokenises and the rows it cannot.
 
-    The fast path is exact on clean ASCII rows; with the default tokenizer it also skips the clitic
-    pass, so its rows must have no clitic followed by anything but a space. With ``max_tokens``
+    The fast path is exact on clean ASCII rows; with the default tokenizer it also folds the clitic
+    pass into "separate", so its rows must be "plain" (``rules._plain_chunk``). With ``max_tokens``
     (at most ``MAX_HEAD_CHUNKS``), the same RE2 pass also cuts each row to the head that holds its
     first ``max_tokens`` tokens (``rules.head_pattern``).
     """
@@ -127,13 +120,22 @@ def fast_rows(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None
 
 
 def fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    """The fast path: lowercase and separate rows that ``fast_rows`` let through (no clitic pass)."""
-    return _separate(_normalize_clean_ascii(head, config), config, ascii_only=True, clitics=False)
+    """The fast path: lowercase and separate rows that ``fast_rows`` let through, in one RE2 pass.
+
+    On them ``rules.patterns(ascii_only=True)["separate_plain"]`` gives what the
+    clitic pass and then "separate" give (tests/pipeline/text/test_rules.py).
+    """
+    text = _normalize_clean_ascii(head, config)
+    return text if config.tokenizer == "whitespace" else _sub(text, "separate_plain", ascii_only=True)
 
 
 def full_path(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    """The full path: normalise, then separate, any rows (the ``redo`` rows of ``fast_rows``)."""
-    return _separate(_normalize_unicode(text, config), config, ascii_only=False)
+    """The full path: normalise, then separate, any rows (the ``redo`` rows of ``fast_rows``).
+
+    Meant for a few rows per batch: it sends them all through ICU's transcoder, which is cheaper
+    there than ``coerce_utf8``'s five ops that pick the invalid ones.
+    """
+    return _separate(_normalize_unicode(text, config, repair=_transcode), config)
 
 
 def _separated(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tf.Tensor:
@@ -148,11 +150,11 @@ def text_to_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None =
     tabs and newlines): ASCII is valid UTF-8 and unchanged by NFKC/NFD, has no
     control characters to delete, and every class clipped to ASCII matches on
     ASCII what the full class matches. With the default tokenizer the fast path
-    also skips the clitic pass, so it is used only where no clitic is followed
-    by anything but a space or the end (all but about 2% of the fortunes): there
-    the pass would change no token (``rules.patterns()["plain_ascii"]``,
-    tests/pipeline/text/test_rules.py). The other rows (a few per batch) are
-    redone with the full normalisation and both passes.
+    also folds the clitic pass into the separation pass, which is exact but for a
+    few odd clitics such as "it's's" or "_isn't_" (``rules.patterns()["plain_ascii"]``,
+    tests/pipeline/text/test_rules.py). The other rows (0.8% of the fortunes,
+    mostly ones with control characters; one or two per batch) are redone with
+    the full normalisation and both passes.
 
     With ``max_tokens``, only a row's first ``max_tokens`` tokens are exact (the
     rest may be missing): the fast path then tokenises just the head of each row

@@ -43,10 +43,14 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
     digit = char_class("digit", engine, ascii_only=ascii_only)
     end = _end_of_text(engine)
     clitic = "|".join(CLITICS)
+    # the three kinds of match of "separate" (see there)
+    separate = (
+        f"(?:{clitic})(?:[{_SPLIT_SPACES}]|{end})", f"{digit}+(?:[.,]{digit}+)+", f"[^{_SPLIT_SPACES}{not_word[2:-1]}]"
+    )
     no_lower = "".join(
         _escape(a, engine) if a == b else f"{_escape(a, engine)}-{_escape(b, engine)}" for a, b in GRAPH_NO_LOWER
     )
-    return {
+    rules = {
         "no_lower": f"([{no_lower}]+)",
         "unassigned": char_class("unassigned", engine),
         # every space character but " " itself becomes " " (runs need no collapsing: tokens are split on spaces)
@@ -61,13 +65,23 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
         # put a space before it), a number with separators, and any character that is neither a
         # word character nor a space (punctuation, symbols, each Han ideograph). The spaces
         # "\t-\r" are those that every split (str.split, tf.strings.split) splits on.
-        "separate": f"(?:{clitic})(?:[{_SPLIT_SPACES}]|{end})|{digit}+(?:[.,]{digit}+)+|[^{_SPLIT_SPACES}{not_word[2:-1]}]",
+        "separate": "|".join(separate),
         "ascii": "[\\x00-\\x7F]*",
-        # clean ASCII in which no clitic is followed by anything but a space or the end
+        # clean ASCII on which "separate_plain" alone gives the tokens of "clitic" then "separate"
         "plain_ascii": _rows_of(_plain_chunk(), end),
         # ASCII text that only needs lowercasing: printable characters and the spaces every split knows
         "clean_ascii": _rows_of(_CLEAN_CHUNK, end),
     }
+    if ascii_only:
+        # "clitic" folded into "separate" for plain ASCII rows (the graph's fast path): a clitic after a
+        # word character and before punctuation is cut out where it stands. ``\b`` and ``\B`` look at
+        # one character without consuming it; both engines read them the same on ASCII, where their
+        # word characters are [0-9A-Za-z_] ("plain_ascii" rules out the rows where "_" would matter).
+        apostrophe_clitics = "|".join(c for c in CLITICS if c[0] == "'")
+        letter_clitics = "|".join(c for c in CLITICS if c[0] != "'")
+        word_then_clitic = f"\\b(?:{apostrophe_clitics})\\b|\\B(?:{letter_clitics})\\b"
+        rules["separate_plain"] = "|".join((separate[0], word_then_clitic, *separate[1:]))
+    return rules
 
 
 _SPACE = f"[{_SPLIT_SPACES}]"
@@ -90,14 +104,21 @@ def _byte_class(chars: set[str]) -> str:
 
 
 def _plain_chunk() -> str:
-    """A chunk (printable ASCII, no space) in which no clitic is followed by another character.
+    """A chunk (printable ASCII, no space) on which "separate_plain" alone gives the clitic pass's tokens.
 
-    Rows made of such chunks ("plain_ascii") need no clitic pass: a clitic followed by a space or
-    the end is cut off its word by the separation pass alone. The pattern is the complement of
-    "an apostrophe, a clitic's letters (any case; n't is checked as 't) and one more character",
-    written without lookahead: after an apostrophe (or a run of them) it reads the letters that
-    could start a clitic and what follows them. Rejecting a little more than needed ('T or 'tis,
-    which are no clitics) only sends a few more texts through the clitic pass.
+    The clitic pass matches a word character, a clitic and the character after it. "separate_plain"
+    finds the same clitics with ``\\b``/``\\B``, which consume nothing, and so parts from it in
+    two places only, both ruled out here:
+
+    - ``\\b`` counts "_" as a word character, the rules do not: a chunk that holds an apostrophe
+      holds no "_" (every clitic holds an apostrophe, so "_" is harmless elsewhere);
+    - the clitic pass consumes the character after a clitic, so that no clitic starts there, and
+      puts a space before the clitic, which can end one just before it ("'sn't" gives 's, n't):
+      no apostrophe, a clitic's letters (any case; n't is checked as 't), maybe an "n", and another
+      apostrophe.
+
+    Written without lookahead, like an automaton: after an apostrophe (or a run of them, and of
+    'r, 'v, 'l followed by one) it reads the letters that could make a clitic and what follows them.
     """
     clean = {chr(c) for c in range(0x21, 0x7F)}
     # the letter after the apostrophe of 's 'd 'm and n't, any case
@@ -105,15 +126,24 @@ def _plain_chunk() -> str:
     one = last | {c.swapcase() for c in last}
     two_first, e_letters, l_letters = set("rRvV"), set("eE"), set("lL")
     assert {c[1:].lower() for c in CLITICS if c[0] == "'" and len(c) == 3} == {"re", "ve", "ll"}
-    other = _byte_class(clean - {"'"})
-    ordinary = _byte_class(clean - {"'"} - one - two_first - l_letters)
-    no_e = _byte_class(clean - {"'"} - e_letters)
-    no_l = _byte_class(clean - {"'"} - l_letters)
+    no_apostrophe = _byte_class(clean - {"'"})
+    letter = clean - {"'", "_"}  # what a chunk with an apostrophe holds besides apostrophes
+    other = _byte_class(letter)
+    ordinary = _byte_class(letter - one - two_first - l_letters)
+    no_e = _byte_class(letter - e_letters)
+    no_l = _byte_class(letter - l_letters)
+    no_n = _byte_class(letter - set("nN"))
     one, two_first, e_letters, l_letters = map(_byte_class, (one, two_first, e_letters, l_letters))
     run = "'(?:'|[rRvVlL]')*"  # apostrophes, and 'r / 'v / 'l followed by another apostrophe
-    inside = f"(?:{other}|{run}(?:{ordinary}|{two_first}{no_e}|{l_letters}{no_l}))"
-    last_piece = f"{run}(?:{one}|{two_first}{e_letters}?|{l_letters}{l_letters}?)?"
-    return f"(?:{inside}+(?:{last_piece})?|{last_piece})"
+    # after a clitic's letters: anything but an apostrophe, or an "n" not followed by one
+    after = f"(?:{no_n}|[nN]{other})"
+    # back from a run to a character that no clitic precedes
+    inside = (
+        f"(?:{other}|{run}(?:{ordinary}|{one}{after}|{two_first}(?:{e_letters}{after}|{no_e})"
+        f"|{l_letters}(?:{l_letters}{after}|{no_l})))"
+    )
+    last_piece = f"{run}(?:{one}[nN]?|{two_first}(?:{e_letters}[nN]?)?|{l_letters}(?:{l_letters}[nN]?)?)?"
+    return f"(?:{no_apostrophe}+|{inside}+(?:{last_piece})?|{last_piece})"
 
 
 @functools.lru_cache(maxsize=None)
@@ -152,4 +182,5 @@ def replacement(step: str, engine: str) -> str:
         "apostrophe": "'",
         "clitic": r"\1 \2 \3",
         "separate": f" {whole} ",
+        "separate_plain": f" {whole} ",
     }[step]

@@ -169,12 +169,13 @@ def test_parity_tokens_max_tokens_cuts_long_rows_only():
     from pipeline.text.preprocessor import TextPreprocessor
 
     layer = TextPreprocessor(TextConfig())
-    texts = tf.constant(["A b, c d e", "x's. y z w", "caf\u00e9 b c d", "a b"])
+    texts = tf.constant(["A b, c d e", "x's' y z w", "caf\u00e9 b c d", "a b", "He's. y z"])
     assert layer.tokens(texts, max_tokens=2).to_list() == [
         [b"a", b"b", b","],  # the head "A b, " (two chunks); later tokens are not computed
-        [b"x", b"'s", b".", b"y", b"z", b"w"],  # no plain head: the whole row by the full path
+        [b"x", b"'s", b"'", b"y", b"z", b"w"],  # no plain head: the whole row by the full path
         [b"caf\xc3\xa9", b"b", b"c", b"d"],
         [b"a", b"b"],
+        [b"he", b"'s", b".", b"y"],  # a clitic before punctuation is plain: the fast path cuts it out
     ]
     assert layer.tokens(texts)[0].numpy().tolist() == [b"a", b"b", b",", b"c", b"d", b"e"]
     # steps that drop or merge tokens need every token: max_tokens is ignored

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -11,42 +12,69 @@ from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replace
 _P = patterns("python", ascii_only=True)
 _PLAIN = re.compile(patterns("python")["plain_ascii"])
 _CLEAN = re.compile(patterns("python")["clean_ascii"])
-_CLITIC_BEFORE_NON_SPACE = re.compile(r"'(?:[sSdDmMtT]|[rRvV][eE]|[lL][lL])[^\t-\r ]")
-# characters around clitics: their letters in both cases, apostrophes, spaces, punctuation, digits
+_CLITIC_BEFORE_APOSTROPHE = re.compile(r"'(?:[sSdDmMtT]|[rRvV][eE]|[lL][lL])[nN]?'")
+# characters around clitics: their letters in both cases, apostrophes, "_", spaces, punctuation, digits
 _PIECES = st.sampled_from(
-    list("'sSdDmMtTrRvVeElLnNxX0 .,-!\t\n") + ["'s", "n't", "N'T", "'ll", "'re", "\x08", "é"]
+    list("'sSdDmMtTrRvVeElLnNxX0 .,-!_\t\n") + ["'s", "n't", "N'T", "'ll", "'re", "\x08", "é"]
 )
 
 
-def _tokens(text: str, clitic_pass: bool) -> list[str]:
-    if clitic_pass:
-        text = re.sub(_P["clitic"], replacement("clitic", "python"), text)
+def _tokens(text: str, clitic_pass: bool = True) -> list[str]:
+    """The rules' tokens (the clitic pass, then "separate"); ``clitic_pass=False``: the fast path's
+    single pass ("separate_plain")."""
+    if not clitic_pass:
+        return re.sub(_P["separate_plain"], replacement("separate_plain", "python"), text).split()
+    text = re.sub(_P["clitic"], replacement("clitic", "python"), text)
     return re.sub(_P["separate"], replacement("separate", "python"), text).split()
 
 
-@settings(max_examples=400, deadline=None)
-@given(text=st.lists(_PIECES, max_size=12).map("".join))
-def test_rules_plain_ascii_is_clean_ascii_without_a_clitic_before_a_non_space(text):
-    expected = bool(_CLEAN.fullmatch(text)) and not _CLITIC_BEFORE_NON_SPACE.search(text)
-    assert bool(_PLAIN.fullmatch(text)) == expected
+def _is_plain(text: str) -> bool:
+    """"plain_ascii" by its definition: clean ASCII, no clitic before an apostrophe (or before "n"
+    and an apostrophe), and no chunk with both an apostrophe and "_"."""
+    return (
+        bool(_CLEAN.fullmatch(text))
+        and not _CLITIC_BEFORE_APOSTROPHE.search(text)
+        and not any("'" in chunk and "_" in chunk for chunk in text.split())
+    )
 
 
 @settings(max_examples=400, deadline=None)
 @given(text=st.lists(_PIECES, max_size=12).map("".join))
-def test_rules_clitic_pass_changes_no_token_of_plain_ascii(text):
-    # the graph's fast path skips the clitic pass on such rows (graph._separated)
+def test_rules_plain_ascii_matches_its_definition(text):
+    assert bool(_PLAIN.fullmatch(text)) == _is_plain(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(_PIECES, max_size=12).map("".join))
+def test_rules_separate_plain_gives_the_clitic_pass_tokens_on_plain_ascii(text):
+    # the graph's fast path runs "separate_plain" alone on such rows (graph.fast_path)
     lowered = text.lower()
     if _PLAIN.fullmatch(text):
-        assert _tokens(lowered, clitic_pass=False) == _tokens(lowered, clitic_pass=True)
-        assert _tokens(text, clitic_pass=False) == _tokens(text, clitic_pass=True)
+        assert _tokens(lowered, clitic_pass=False) == _tokens(lowered)
+        assert _tokens(text, clitic_pass=False) == _tokens(text)
+
+
+@pytest.mark.parametrize("alphabet", ["nt's_.5 ", "rel'_,vN ", "sdm'RE_T\"", "ndt'LN. "])
+def test_rules_plain_ascii_exhaustively(alphabet):
+    # every string of up to 5 of these characters: the definition, and the fast path's tokens
+    for length in range(6):
+        for letters in itertools.product(alphabet, repeat=length):
+            text = "".join(letters)
+            plain = bool(_PLAIN.fullmatch(text))
+            assert plain == _is_plain(text), text
+            if plain:
+                assert _tokens(text, clitic_pass=False) == _tokens(text), text
 
 
 def test_rules_plain_ascii_known_answers():
-    assert _PLAIN.fullmatch("He's here, don't worry; rock'n'roll ' 's")
-    for text in ("He's.", "don't!", "it's's", "a'sn't", "we'll,", "they'RE?", "caf\u00e9", "a\x08"):
+    assert _PLAIN.fullmatch("He's here, don't worry; rock'n'roll ' 's He's. don't! we'll, they'RE? x_y")
+    for text in ("it's's", "don't'", "we'll'", "'sn't", "a'DN'T", "a_'s.", "x_n't", "x's_", "caf\u00e9", "a\x08"):
         assert not _PLAIN.fullmatch(text), text
-    # why the pass exists
-    assert _tokens("he's.", clitic_pass=True) != _tokens("he's.", clitic_pass=False)
+    # what the single pass does, and why the two exclusions are needed
+    assert _tokens("he's.", clitic_pass=False) == _tokens("he's.") == ["he", "'s", "."]
+    assert _tokens("it's's.", clitic_pass=False) != _tokens("it's's.")
+    assert _tokens("x_n't.", clitic_pass=False) != _tokens("x_n't.")
+    assert _tokens("'sn't", clitic_pass=False) != _tokens("'sn't") == ["'s", "n't"]
 
 
 _CHUNK = re.compile(r"[^\t-\r ]+")
@@ -75,7 +103,7 @@ def test_rules_head_gives_the_rows_first_tokens(text, chunks):
     # the graph's fast path tokenises only the head (graph._separated): its first tokens are the row's
     match = re.match(head_pattern("default", chunks, "python"), text)
     if match:
-        full = _tokens(text.lower(), clitic_pass=True)
+        full = _tokens(text.lower())
         head = _tokens(match.group().lower(), clitic_pass=False)
         assert head[:chunks] == full[:chunks]
         assert len(head) >= min(chunks, len(full))
@@ -85,7 +113,8 @@ def test_rules_head_pattern_known_answers_and_limits():
     head = re.compile(head_pattern("default", 3, "python"))
     assert head.match("  a b\tc d e").group() == "  a b\tc "
     assert head.match("a b").group() == "a b"
-    assert head.match("a b c's.") is None and head.match("a b c d's.").group() == "a b c "
+    assert head.match("a b c's.").group() == "a b c's."
+    assert head.match("a b c's'") is None and head.match("a b c d's'").group() == "a b c "
     assert head.match("a caf\u00e9 b") is None
     assert re.match(head_pattern("whitespace", 1, "python"), "x's. y").group() == "x's. "
     for bad in (("default", 0), ("default", MAX_HEAD_CHUNKS + 1), ("spacy", 3)):
