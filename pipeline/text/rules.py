@@ -159,7 +159,7 @@ def head_pattern(tokenizer: str, chunks: int, engine: str = "re2") -> str:
 
     >>> import re
     >>> head = re.compile(head_pattern("default", 2, "python"))
-    >>> head.match("He's here, you know").group(), head.match("yes.").group(), head.match("He's.") is None
+    >>> head.match("He's here, you know").group(), head.match("yes.").group(), head.match("it's's") is None
     ("He's here, ", 'yes.', True)
     """
     if tokenizer not in ("default", "whitespace") or not 1 <= chunks <= MAX_HEAD_CHUNKS:
