@@ -78,9 +78,10 @@ def test_parity_fuzz_unicode(texts, graph_tokens):
 
 
 # ASCII-heavy texts: batches mixing the clean-ASCII fast path (tabs, newlines) with rows that need
-# the full normalisation (controls, other spaces, non-ASCII), and clitics and numbers at row ends.
-_ASCII_PIECES = st.sampled_from(["a", "Z", "0", "9", " ", "'", "'s", "n't", "N'T", ".", ",", "-", "\t", "\n", "\x0b",
-                                 "\x08", "\x00", "\x1c", "\x7f", "\u2019", "é", "中"])
+# the full normalisation (controls, other spaces, non-ASCII), and clitics (before punctuation, "_",
+# other clitics) and numbers at row ends.
+_ASCII_PIECES = st.sampled_from(["a", "Z", "0", "9", " ", "'", "'s", "n't", "N'T", "'ll", "n", "s", "_", ".", ",", "-",
+                                 "\t", "\n", "\x0b", "\x08", "\x00", "\x1c", "\x7f", "\u2019", "é", "中"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
