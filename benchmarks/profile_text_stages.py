@@ -36,17 +36,16 @@ def stages(tf, ours, peer):
     from pipeline.text import graph
 
     config = ours.config
-    budget = config.max_length - config.start_token - config.end_token
     table = ours._table
 
     def head(t):
-        return graph.fast_rows(t, config, budget)[0]
+        return graph.fast_rows(t, config, config.room)[0]
 
     def fast(t):
         return graph.fast_path(head(t), config)
 
     def separated(t):
-        return graph._separated(t, config, budget)
+        return graph._separated(t, config, config.room)
 
     def peer_text(t, strip=True):
         lower = tf.strings.lower(t)

@@ -106,10 +106,9 @@ def encode_shard(
     records: Sequence[Record], config: TextConfig, vocabulary: Vocabulary, labels: dict[str, int], include_text: bool
 ) -> tuple[list[bytes], list[str]]:
     """Serialised Examples of ``records`` and the ``file:line`` of those truncated to ``max_length``."""
-    room = config.max_length - config.start_token - config.end_token
     examples, too_long = [], []
     for record, tokens in zip(records, tokenize([r.text for r in records], config)):
-        if len(tokens) > room:
+        if len(tokens) > config.room:
             too_long.append(f"{record.source}:{record.line}")
         features = {"token_ids": vocabulary.encode(sequence(tokens, config))}
         if record.label is not None:

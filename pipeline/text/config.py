@@ -114,6 +114,15 @@ class TextConfig:
         data = tomllib.loads(text)
         return cls.from_dict(data.get("text", data))
 
+    @property
+    def room(self) -> int:
+        """Text tokens kept per row: ``max_length`` less the start and end tokens.
+
+        >>> TextConfig(max_length=8, start_token=True, end_token=True).room
+        6
+        """
+        return self.max_length - self.start_token - self.end_token
+
     def replace(self, **changes: Any) -> TextConfig:
         return dataclasses.replace(self, **changes)
 

@@ -153,10 +153,10 @@ class TextPreprocessor(keras.layers.Layer):
         if self._table is None:
             raise ValueError("TextPreprocessor has no vocabulary; pass one or call set_vocabulary() first")
         config = self.config
-        tokens = self.tokens(inputs, max_tokens=config.max_length - config.start_token - config.end_token)
+        tokens = self.tokens(inputs, max_tokens=config.room)
         vocab = self.vocabulary
         if config.end_token:  # the end token comes after the truncated tokens; otherwise to_tensor truncates
-            tokens = tokens[:, : config.max_length - config.start_token - 1]
+            tokens = tokens[:, : config.room]
         flat = tokens.flat_values
         ids = self._table.lookup(flat)
         if vocab.num_oov_indices > 1:

@@ -231,8 +231,7 @@ def sequence(tokens: list[str], config: TextConfig) -> list[str]:
     >>> sequence(["a", "b", "c"], TextConfig(max_length=3, start_token=True, end_token=True))
     ['<s>', 'a', '</s>']
     """
-    room = config.max_length - config.start_token - config.end_token
-    out = tokens[:room]
+    out = tokens[: config.room]
     if config.start_token:
         out = [START_TOKEN] + out
     if config.end_token:
