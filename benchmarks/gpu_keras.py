@@ -63,14 +63,18 @@ def _accuracy(model, x, y) -> float:
     return float((np.asarray(probabilities).argmax(axis=1) == y).mean())
 
 
+def _fashion_split(fashion: Path, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    """Images in [0, 1] with a channel axis, and int64 labels, of ``{prefix}-images-idx3-ubyte.gz``."""
+    from pipeline.images.idx import labels_path_for, read_idx
+
+    images = fashion / f"{prefix}-images-idx3-ubyte.gz"
+    return read_idx(images)[..., None].astype("float32") / 255.0, read_idx(labels_path_for(images)).astype("int64")
+
+
 def images(fashion: Path, quick: bool, batch_size: int = 256) -> None:
-    from pipeline.images.idx import read_idx
     from training.models import cnn, resnet
 
-    x = read_idx(fashion / "train-images-idx3-ubyte.gz")[..., None].astype("float32") / 255.0
-    y = read_idx(fashion / "train-labels-idx1-ubyte.gz").astype("int64")
-    xt = read_idx(fashion / "t10k-images-idx3-ubyte.gz")[..., None].astype("float32") / 255.0
-    yt = read_idx(fashion / "t10k-labels-idx1-ubyte.gz").astype("int64")
+    (x, y), (xt, yt) = _fashion_split(fashion, "train"), _fashion_split(fashion, "t10k")
     if quick:
         x, y, xt, yt = x[:2048], y[:2048], xt[:512], yt[:512]
     builders = {"cnn": lambda: cnn((28, 28, 1), 10), "resnet-8": lambda: resnet((28, 28, 1), 10, depth=8)}
