@@ -9,6 +9,10 @@ times in one process, so that
 the machine's drift hits all three alike. It first checks that A and B give the same ids on the
 first 20 batches (a difference is printed, not fatal: switching parts off to see what they cost
 is one use of this script).
+
+``--one-thread`` runs each contender as ``profile_text_stages`` runs a stage: over cached batches,
+on one private thread, reduced in C++ to one number, timed in CPU seconds. It measures the graph's
+work alone, with less noise than the parallel pipeline (differences of 1-2 % show).
 """
 
 from __future__ import annotations
@@ -36,11 +40,17 @@ def _module_at(rev: str, path: str, name: str):
     return module
 
 
+def _drain(dataset) -> None:
+    for _ in dataset:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", default="HEAD", help="git revision of layer A")
     parser.add_argument("--words", type=int, default=4_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--one-thread", action="store_true", help="cached batches, one thread, CPU time only")
     args = parser.parse_args(argv)
 
     import tensorflow as tf
@@ -74,14 +84,27 @@ def main(argv: list[str] | None = None) -> int:
     same = all((a == b).all() for a, b in zip(*first))
     print(f"{len(texts)} texts, {words} words; A = {args.rev}, B = working tree; same ids on 20 batches: {same}")
 
-    def run(fn):
-        for _ in data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE):
-            pass
+    if args.one_thread:
+        from benchmarks.profile_text_stages import _scalar
+
+        cached = data.cache()
+        options = tf.data.Options()
+        options.threading.private_threadpool_size = 1
+        runners = {}
+        for name, fn in contenders.items():
+            reduced = cached.map(lambda t, fn=fn: _scalar(tf, fn(t))).with_options(options)
+            runners[name] = lambda ds=reduced: ds.reduce(tf.constant(0, tf.int64), lambda a, b: a + b).numpy()
+            runners[name]()  # trace, fill the cache
+    else:
+        runners = {
+            name: lambda fn=fn: _drain(data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE))
+            for name, fn in contenders.items()
+        }
 
     times = {k: [] for k in ("TextVectorization", "A", "B")}
     for _ in range(args.repeat):
         for name in times:
-            times[name].append(_timed_both(lambda: run(contenders[name])))
+            times[name].append(_timed_both(runners[name]))
     peer_wall = min(t[0] for t in times["TextVectorization"])
     peer_cpu = statistics.median(t[1] for t in times["TextVectorization"])
     for name, runs in times.items():
