@@ -66,7 +66,6 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
         # word character nor a space (punctuation, symbols, each Han ideograph). The spaces
         # "\t-\r" are those that every split (str.split, tf.strings.split) splits on.
         "separate": "|".join(separate),
-        "ascii": "[\\x00-\\x7F]*",
         # clean ASCII on which "separate_plain" alone gives the tokens of "clitic" then "separate"
         "plain_ascii": _rows_of(_plain_chunk(), end),
         # ASCII text that only needs lowercasing: printable characters and the spaces every split knows
