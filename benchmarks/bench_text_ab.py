@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_text import _timed_both, corpus, graph_contenders
+from benchmarks.bench_text import _timed_both, corpus, graph_contenders, run_pipeline
 
 
 def _module_at(rev: str, path: str, name: str):
@@ -38,11 +38,6 @@ def _module_at(rev: str, path: str, name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _drain(dataset) -> None:
-    for _ in dataset:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,21 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} texts, {words} words; A = {args.rev}, B = working tree; same ids on 20 batches: {same}")
 
     if args.one_thread:
-        from benchmarks.profile_text_stages import _scalar
+        from benchmarks.profile_text_stages import one_thread_runner
 
         cached = data.cache()
-        options = tf.data.Options()
-        options.threading.private_threadpool_size = 1
-        runners = {}
-        for name, fn in contenders.items():
-            reduced = cached.map(lambda t, fn=fn: _scalar(tf, fn(t))).with_options(options)
-            runners[name] = lambda ds=reduced: ds.reduce(tf.constant(0, tf.int64), lambda a, b: a + b).numpy()
-            runners[name]()  # trace, fill the cache
+        runners = {name: one_thread_runner(tf, cached, fn) for name, fn in contenders.items()}
     else:
-        runners = {
-            name: lambda fn=fn: _drain(data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE))
-            for name, fn in contenders.items()
-        }
+        runners = {name: lambda fn=fn: run_pipeline(data, fn) for name, fn in contenders.items()}
 
     times = {k: [] for k in ("TextVectorization", "A", "B")}
     for _ in range(args.repeat):

@@ -31,6 +31,20 @@ def _scalar(tf, value):
     return tf.reduce_sum(tf.cast(value, tf.int64))
 
 
+def one_thread_runner(tf, data, fn):
+    """A callable that maps ``fn`` over the (cached) batches of ``data`` on one private thread and
+    reduces the results in C++ with ``_scalar``; it is called once here (tracing, filling the cache)."""
+    options = tf.data.Options()
+    options.threading.private_threadpool_size = 1
+    reduced = data.map(lambda t: _scalar(tf, fn(t))).with_options(options)
+
+    def run():
+        reduced.reduce(tf.constant(0, tf.int64), lambda a, b: a + b).numpy()
+
+    run()
+    return run
+
+
 def stages(tf, ours, peer):
     """``{contender: [(stage, fn)]}``, each ``fn`` a prefix of the contender's work on a ``[batch]`` of strings."""
     from pipeline.text import graph
@@ -87,8 +101,6 @@ def main(argv: list[str] | None = None) -> int:
     config, vocab, peer = graph_contenders(texts)
     ours = TextPreprocessor(config, vocab)
     data = tf.data.Dataset.from_tensor_slices(texts).batch(args.batch).cache()
-    options = tf.data.Options()
-    options.threading.private_threadpool_size = 1
     plan = stages(tf, ours, peer)
 
     # the staged lookups, padded, must be the layers' own ids, or this profiles something else
@@ -98,12 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         ids = plan[name][-2][1](sample).to_tensor(shape=[None, config.max_length])
         print(f"{name}: staged prefixes give the layer's ids: {bool(tf.reduce_all(tf.equal(ids, layer(sample))))}")
 
-    runners = {}
-    for contender, prefixes in plan.items():
-        for stage, fn in prefixes:
-            ds = data.map(lambda t, fn=fn: _scalar(tf, fn(t))).with_options(options)
-            runners[contender, stage] = lambda ds=ds: ds.reduce(tf.constant(0, tf.int64), lambda a, b: a + b).numpy()
-            runners[contender, stage]()  # trace, fill the cache
+    runners = {
+        (contender, stage): one_thread_runner(tf, data, fn) for contender, prefixes in plan.items() for stage, fn in prefixes
+    }
     times = {key: [] for key in runners}
     for _ in range(args.rounds):
         for key, run in runners.items():
