@@ -17,13 +17,10 @@ stage (one private thread, reduced in C++), minus the bare input; medians of ``-
 
 from __future__ import annotations
 
-import argparse
 import re
-import statistics
-import time
 
 from benchmarks.bench_text import corpus, graph_contenders
-from benchmarks.profile_text_stages import KERAS_PUNCTUATION, one_thread_runner
+from benchmarks.profile_text_stages import KERAS_PUNCTUATION, median_cpu_ms, one_thread_runner, parse_args
 
 # a mark to separate: neither a split space nor an ASCII letter or digit (the heads are lowercase ASCII)
 MARK = "[^\\t-\\r a-z0-9]"
@@ -52,11 +49,7 @@ def _python_matches(pattern: str, rows: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=256)
-    args = parser.parse_args(argv)
+    args = parse_args(argv, __doc__.splitlines()[0], rounds=5)
 
     import tensorflow as tf
     import tensorflow_text as tf_text
@@ -86,13 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     })
     bare = {"heads": one_thread_runner(tf, heads, lambda t: t), "tokens": one_thread_runner(tf, tokens, lambda t: t)}
     runners = {name: one_thread_runner(tf, source, fn) for name, (source, fn) in ops.items()}
-    times = {key: [] for key in [*bare, *runners]}
-    for _ in range(args.rounds):
-        for key, run in [*bare.items(), *runners.items()]:
-            start = time.process_time()
-            run()
-            times[key].append(time.process_time() - start)
-    median = {key: statistics.median(values) * 1e3 for key, values in times.items()}
+    median = median_cpu_ms({**bare, **runners}, args.rounds)
 
     rows = [row.decode("utf-8") for batch in heads for row in batch.numpy()]
     n_bytes = sum(len(row) for row in rows)

@@ -45,6 +45,26 @@ def one_thread_runner(tf, data, fn):
     return run
 
 
+def parse_args(argv: list[str] | None, description: str, rounds: int) -> argparse.Namespace:
+    """The options of the one-thread profiles: corpus size, rounds, batch size."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--batch", type=int, default=256)
+    return parser.parse_args(argv)
+
+
+def median_cpu_ms(runners: dict, rounds: int) -> dict:
+    """``{key: median CPU ms}`` of each runner, the runners alternated ``rounds`` times (drift hits all alike)."""
+    times = {key: [] for key in runners}
+    for _ in range(rounds):
+        for key, run in runners.items():
+            start = time.process_time()
+            run()
+            times[key].append(time.process_time() - start)
+    return {key: statistics.median(values) * 1e3 for key, values in times.items()}
+
+
 def stages(tf, ours, peer):
     """``{contender: [(stage, fn)]}``, each ``fn`` a prefix of the contender's work on a ``[batch]`` of strings."""
     from pipeline.text import graph
@@ -87,11 +107,7 @@ def stages(tf, ours, peer):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--batch", type=int, default=256)
-    args = parser.parse_args(argv)
+    args = parse_args(argv, __doc__.splitlines()[0], rounds=7)
 
     import tensorflow as tf
 
@@ -113,12 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     runners = {
         (contender, stage): one_thread_runner(tf, data, fn) for contender, prefixes in plan.items() for stage, fn in prefixes
     }
-    times = {key: [] for key in runners}
-    for _ in range(args.rounds):
-        for key, run in runners.items():
-            start = time.process_time()
-            run()
-            times[key].append(time.process_time() - start)
+    median = median_cpu_ms(runners, args.rounds)
 
     # the tokens each lookup sees: the output of the "+ whitespace split" prefix
     split = {contender: dict(prefixes)["+ whitespace split"] for contender, prefixes in plan.items()}
@@ -128,10 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{contender} ({tokens[contender]} tokens looked up)")
         previous = 0.0
         for stage, _ in prefixes:
-            ms = statistics.median(times[contender, stage]) * 1e3
+            ms = median[contender, stage]
             print(f"  {stage:32s} {ms:8.1f}   stage {ms - previous:+8.1f}")
             previous = ms
-    whole = {c: statistics.median(times[c, p[-1][0]]) for c, p in plan.items()}
+    whole = {c: median[c, p[-1][0]] for c, p in plan.items()}
     print(f"\nratio (TextVectorization / TextPreprocessor CPU time): {whole['TextVectorization'] / whole['TextPreprocessor']:.3f}")
     return 0
 
