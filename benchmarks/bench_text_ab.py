@@ -5,10 +5,9 @@
 Both layers (A: the graph module from ``git show REV:pipeline/text/graph.py``, built on that
 revision's ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same
 ``tf.data`` pipeline as in ``bench_text`` (default config, batch 256), alternated ``--repeat``
-times in one process, so that
-the machine's drift hits all three alike. It first checks that A and B give the same ids on the
-first 20 batches (a difference is printed, not fatal: switching parts off to see what they cost
-is one use of this script).
+times in one process, so that the machine's drift hits all three alike. It first checks that A
+and B give the same ids on the first 20 batches (a difference is printed, not fatal: switching
+parts off to see what they cost is one use of this script).
 
 ``--one-thread`` runs each contender as ``profile_text_stages`` runs a stage: over cached batches,
 on one private thread, reduced in C++ to one number, timed in CPU seconds. It measures the graph's
