@@ -13,6 +13,10 @@ stage (one private thread, reduced in C++), minus the bare input; medians of ``-
 - The vocabulary lookup of the separated tokens: ``tf.lookup.StaticHashTable`` (the layer's) and
   tf-text's ``FastWordpieceTokenizer`` over the same tokens (a trie; a whole-word vocabulary gives
   each token one id or ``[UNK]``), after checking that both give the same ids.
+- The cost of an op as such inside ``tf.data``: a chain of ``tf.roll`` on each batch's
+  ``int32`` row lengths and on its strings (a copy of every row), per op and batch; and how many
+  such ops each layer's traced graph runs per batch. An op costs this even on the few rows, or
+  none, that the layer's full path gets in a batch.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import re
 
 from benchmarks.bench_text import corpus, graph_contenders
 from benchmarks.profile_text_stages import KERAS_PUNCTUATION, median_cpu_ms, one_thread_runner, parse_args
+
+# ops that cost nothing at run time (not counted in a traced graph)
+FREE_OPS = frozenset({"Const", "Placeholder", "Identity", "NoOp"})
+CHAIN = 20  # ops in the chains that time an op as such
 
 # a mark to separate: neither a split space nor an ASCII letter or digit (the heads are lowercase ASCII)
 MARK = "[^\\t-\\r a-z0-9]"
@@ -43,6 +51,27 @@ def regex_plan() -> dict[str, tuple[str, str, str]]:
     }
 
 
+def graph_ops(tf, layer) -> int:
+    """How many ops (``FREE_OPS`` aside) ``layer``'s traced graph runs on a ``[batch]`` of strings."""
+    graph = tf.function(layer).get_concrete_function(tf.TensorSpec([None], tf.string)).graph
+    return sum(op.type not in FREE_OPS for op in graph.get_operations())
+
+
+def roll_chain(tf, ops: int, strings: bool):
+    """A stage of ``ops`` chained ``tf.roll`` on a batch's strings, or on their lengths.
+
+    Rolls, unlike reversals, never cancel in pairs, so Grappler can remove none of them.
+    """
+
+    def stage(t):
+        x = t if strings else tf.strings.length(t)
+        for _ in range(ops):
+            x = tf.roll(x, 1, 0)
+        return x
+
+    return stage
+
+
 def _python_matches(pattern: str, rows: list[str]) -> int:
     compiled = re.compile(pattern)
     return sum(1 for row in rows for _ in compiled.finditer(row))
@@ -58,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.text.preprocessor import TextPreprocessor
 
     texts, words = corpus(args.words)
-    config, vocab, _ = graph_contenders(texts)
-    table = TextPreprocessor(config, vocab)._table
+    config, vocab, peer = graph_contenders(texts)
+    ours = TextPreprocessor(config, vocab)
+    table = ours._table
     data = tf.data.Dataset.from_tensor_slices(texts).batch(args.batch)
     heads = data.map(lambda t: tf.strings.lower(graph.fast_rows(t, config, config.room)[0])).cache()
     tokens = data.map(lambda t: tf.strings.split(graph._separated(t, config, config.room)).flat_values).cache()
@@ -77,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         "hash table lookup (the layer)": (tokens, table.lookup),
         "FastWordpiece trie lookup": (tokens, lambda t: trie.tokenize(t).flat_values),
     })
-    bare = {"heads": one_thread_runner(tf, heads, lambda t: t), "tokens": one_thread_runner(tf, tokens, lambda t: t)}
+    bare = {"heads": one_thread_runner(tf, heads, tf.identity), "tokens": one_thread_runner(tf, tokens, tf.identity)}
+    for kind in ("int32", "string"):
+        for n in (0, CHAIN):
+            ops[f"{kind} chain {n}"] = (data, roll_chain(tf, n, strings=kind == "string"))
     runners = {name: one_thread_runner(tf, source, fn) for name, (source, fn) in ops.items()}
     median = median_cpu_ms({**bare, **runners}, args.rounds)
 
@@ -95,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("hash table lookup (the layer)", "FastWordpiece trie lookup"):
         ms = median[name] - median["tokens"]
         print(f"  {name:45s} {ms:7.1f} ms   {1e6 * ms / n_tokens:5.0f} ns per token")
+    batches = -(-len(texts) // args.batch)
+    for kind in ("int32", "string"):
+        ms = median[f"{kind} chain {CHAIN}"] - median[f"{kind} chain 0"]
+        print(f"  tf.roll of a batch's {kind:6s} values {1e3 * ms / CHAIN / batches:5.1f} us per op and batch")
+    print(f"  ops per batch in the traced graph: TextVectorization {graph_ops(tf, peer)}, "
+          f"TextPreprocessor {graph_ops(tf, ours)}")
     return 0
 
 

@@ -27,3 +27,8 @@ def test_profile_ops_reports_regex_and_lookup_costs(capsys, fortunes_dir, monkey
     # the layer's separation joins numbers and clitics, so it has no more matches than there are marks
     assert 0.9 * matches["punctuation class"] < matches["separate_plain (the layer)"] <= matches["punctuation class"]
     assert len(re.findall(r"ns per token", out)) == 2, out
+    per_op = re.findall(r"tf\.roll of a batch's (int32|string)\s+values\s+-?\d+\.\d us per op and batch", out)
+    assert per_op == ["int32", "string"], out
+    # the layer runs more ops per batch than the peer: the head pass and the full path
+    peer, ours = map(int, re.search(r"traced graph: TextVectorization (\d+), TextPreprocessor (\d+)", out).groups())
+    assert 15 < peer < ours, out
