@@ -163,10 +163,11 @@ def _validate_choices(config: dict[str, Any]) -> None:
 
 def _validate_text(config: dict[str, Any]) -> None:
     from pipeline.text.config import ConfigError, TextConfig
+    from pipeline.text.tokenize import TokenPipeline
 
     try:
         text_config = TextConfig.from_dict(config["text"])
-        text_config.all_phrases()  # a missing text.phrases_file fails here
+        TokenPipeline(text_config)  # a missing phrases file, stop-word file or spaCy pipeline fails here
     except (ConfigError, TypeError) as err:
         raise UserError(" ".join(str(err).split())) from None
     stop = config["vocabulary"]["stop_words"]

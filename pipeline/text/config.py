@@ -28,7 +28,11 @@ class TextConfig:
             ``"whitespace"``, or ``"spacy"`` (spaCy's English tokenizer; Python only).
         phrases: multiword expressions merged into one token (``"San Francisco"``).
         phrases_file: a file with one phrase per line, added to ``phrases``.
-        lemmatize: map tokens to lemmas with spaCy's lookup tables.
+        lemmatize: map tokens to lemmas.
+        lemmatizer: ``"lookup"`` (spaCy's lookup table; runs in the graph too), or a spaCy
+            pipeline with a part-of-speech lemmatiser, by package name or directory (such as
+            ``"en_core_web_sm"``): lemmas in context, for batch work in Python only (the graph
+            takes a table baked from it, see ``lemmas.bake_pos_lemmas``).
         stop_words: ``None``, ``"english"`` (spaCy's list), a list, or a file path.
         max_length: ids per text in the graph (truncate, then pad with 0).
         start_token / end_token: add ``<s>`` / ``</s>`` around every text.
@@ -46,6 +50,7 @@ class TextConfig:
     phrases: tuple[str, ...] = field(default_factory=tuple)
     phrases_file: str | None = None
     lemmatize: bool = False
+    lemmatizer: str = "lookup"
     stop_words: str | tuple[str, ...] | None = None
     max_length: int = 64
     start_token: bool = False
@@ -61,6 +66,14 @@ class TextConfig:
         for name in ("lowercase", "strip_accents", "lemmatize", "start_token", "end_token"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"text.{name} must be true or false. Received: {getattr(self, name)!r}")
+        if not isinstance(self.lemmatizer, str) or not self.lemmatizer.strip():
+            raise ConfigError(
+                f"text.lemmatizer must be 'lookup' or a spaCy pipeline name or path. Received: {self.lemmatizer!r}"
+            )
+        if self.lemmatizer != "lookup" and not self.lemmatize:
+            raise ConfigError(
+                f"text.lemmatizer = {self.lemmatizer!r} is set but text.lemmatize is false; set lemmatize = true"
+            )
         if isinstance(self.max_length, bool) or not isinstance(self.max_length, int) or self.max_length < 1:
             raise ConfigError(f"text.max_length must be an int >= 1. Received: {self.max_length!r}")
         if self.start_token + self.end_token >= self.max_length:

@@ -31,6 +31,13 @@ def check_exportable(config: TextConfig) -> None:
             "use tokenizer='default' (same clitic rules, tested for parity) for models that take raw text, "
             "and keep 'spacy' for batch analysis with pipeline.tokenize"
         )
+    if config.lemmatize and config.lemmatizer != "lookup":
+        raise ConfigError(
+            f"text.lemmatizer={config.lemmatizer!r} picks each lemma by part of speech in context, which a "
+            "lookup table in the graph cannot reproduce; bake its corpus-level table with "
+            "pipeline.text.lemmas.bake_pos_lemmas(texts, config) and pass it as lemma_table=... with "
+            "text.lemmatizer = 'lookup'"
+        )
 
 
 # Valid UTF-8, strictly: RE2 compiles code point ranges to exact byte sequences (its "." would

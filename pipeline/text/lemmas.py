@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["BakedLemmas", "bake_pos_lemmas", "lemma_table", "lemmatize", "load_lemma_file", "save_lemma_file"]
+__all__ = [
+    "BakedLemmas", "bake_pos_lemmas", "lemma_table", "lemmatize", "load_lemma_file", "load_pos_pipeline",
+    "pos_lemmas", "save_lemma_file",
+]
 
 LEMMA_TABLE = "lemma_lookup"
 
@@ -103,36 +107,76 @@ class BakedLemmas(dict):
     agreement: float
 
 
-def bake_pos_lemmas(
-    texts: Iterable[str], config=None, nlp=None, *, model: str = "en_core_web_sm", batch_size: int = 256
-) -> BakedLemmas:
-    """Run a POS-aware spaCy pipeline over a corpus and bake a surface -> lemma table.
+@functools.lru_cache(maxsize=4)
+def load_pos_pipeline(name: str):
+    """The spaCy pipeline ``name`` (an installed package or a directory), without parser and NER.
 
-    The table can be passed to ``TextPreprocessor(..., lemma_table=...)`` and
-    ``tokenize(..., lemma_table=...)``; surface forms are normalised with
-    ``config`` (a ``TextConfig``; lowercase by default). Raises ``RuntimeError`` (naming the
-    model and the fix) when the pipeline is not installed.
+    It must hold a ``lemmatizer``; with ``mode = "rule"`` (as in ``en_core_web_sm``) that
+    lemmatiser reads the part of speech that an earlier component (tagger, attribute ruler,
+    morphologizer) gives each token. Raises ``RuntimeError`` naming the pipeline and the fix.
     """
-    if nlp is None:
-        import spacy
+    import spacy
 
-        try:
-            nlp = spacy.load(model, disable=["parser", "ner"])
-        except OSError:
-            raise RuntimeError(
-                f"spaCy pipeline {model!r} is not installed; install it (pip install {model}) "
-                "or use the lookup lemmatiser (text.lemmatize = true), which needs no model"
-            ) from None
+    try:
+        nlp = spacy.load(name, disable=["parser", "ner"])
+    except OSError:
+        raise RuntimeError(
+            f"spaCy pipeline {name!r} is not installed (no package or directory of that name); install it "
+            f"(pip install {name}) or use the lookup lemmatiser (text.lemmatizer = 'lookup'), which needs no model"
+        ) from None
+    if "lemmatizer" not in nlp.pipe_names:
+        raise RuntimeError(
+            f"spaCy pipeline {name!r} has no 'lemmatizer' component (it has {nlp.pipe_names}); "
+            "use a pipeline with one, such as en_core_web_sm, or text.lemmatizer = 'lookup'"
+        )
+    return nlp
+
+
+def pos_lemmas(nlp, token_lists: Iterable[list[str]], config=None, batch_size: int = 256) -> Iterator[list[str]]:
+    """The lemma of every token, in context: ``nlp`` runs over docs made of these very tokens.
+
+    So the lemmas line up with lexivision's tokens, whatever spaCy's tokenizer would have
+    done. Lemmas are normalised with ``config`` (lowercased by default); a token without one
+    keeps its text.
+    """
+    from spacy.tokens import Doc
+
     from pipeline.text.config import TextConfig
     from pipeline.text.tokenize import normalize
 
     config = config or TextConfig()
+    docs = (Doc(nlp.vocab, words=tokens) for tokens in token_lists)
+    for doc in nlp.pipe(docs, batch_size=batch_size):
+        yield [normalize(tok.lemma_, config) or tok.text for tok in doc]
+
+
+def bake_pos_lemmas(
+    texts: Iterable[str | bytes], config=None, nlp=None, *, model: str | None = None, batch_size: int = 256
+) -> BakedLemmas:
+    """Run a POS-aware spaCy pipeline over a corpus and bake a surface -> lemma table for the graph.
+
+    The pipeline lemmatises lexivision's own tokens of each text (``config``'s normalisation,
+    tokenizer and phrases), so the table's keys are the tokens the graph looks up. Each token
+    keeps its most frequent lemma; ``ambiguous`` and ``agreement`` say how often context chose
+    another, which the graph's lookup cannot follow. Pass the table as ``lemma_table=`` to
+    ``TextPreprocessor`` and ``tokenize`` with ``text.lemmatize = true``.
+
+    The pipeline is ``nlp``, else ``model``, else ``config.lemmatizer`` when it names one,
+    else ``en_core_web_sm``; see :func:`load_pos_pipeline` for the errors.
+    """
+    from pipeline.text.config import TextConfig
+    from pipeline.text.tokenize import TokenPipeline
+
+    config = config or TextConfig()
+    if nlp is None:
+        default = config.lemmatizer if config.lemmatizer != "lookup" else "en_core_web_sm"
+        nlp = load_pos_pipeline(model or default)
+    surfaces = TokenPipeline(config.replace(lemmatize=False, lemmatizer="lookup", stop_words=None))
     counts: dict[str, Counter] = defaultdict(Counter)
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        for tok in doc:
-            if not tok.is_space:
-                surface = normalize(tok.text, config)
-                counts[surface][normalize(tok.lemma_, config) or surface] += 1
+    token_lists, in_order = itertools.tee(surfaces.pipe(texts))  # the tee holds one batch at most
+    for tokens, lemmas in zip(in_order, pos_lemmas(nlp, token_lists, config, batch_size)):
+        for surface, lemma in zip(tokens, lemmas):
+            counts[surface][lemma] += 1
     baked = BakedLemmas()
     baked.ambiguous = {}
     agree = total = 0

@@ -110,6 +110,8 @@ class TokenPipeline:
 
     ``lemma_table`` replaces spaCy's lookup table (for example a table baked
     from a POS-aware pipeline, see :func:`pipeline.text.lemmas.bake_pos_lemmas`).
+    With ``config.lemmatizer`` naming a spaCy pipeline, that pipeline lemmatises
+    the tokens in context instead (Python only).
     """
 
     def __init__(self, config: TextConfig, lemma_table: Mapping[str, str] | None = None) -> None:
@@ -119,20 +121,43 @@ class TokenPipeline:
         self.config = config
         self._phrases = PhraseMerger.from_config(config)
         self._lemmas = None
-        if config.lemmatize:
+        self._nlp = None
+        if lemma_table is not None and not config.lemmatize:
+            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
+        if config.lemmatize and config.lemmatizer != "lookup":
+            if lemma_table is not None:
+                raise ConfigError(
+                    f"a lemma_table was given but text.lemmatizer = {config.lemmatizer!r} lemmatises in context; "
+                    "pass one or the other"
+                )
+            from pipeline.text.lemmas import load_pos_pipeline
+
+            try:
+                self._nlp = load_pos_pipeline(config.lemmatizer)
+            except RuntimeError as err:
+                raise ConfigError(f"text.lemmatizer: {err}") from None
+        elif config.lemmatize:
             from pipeline.text.lemmas import lemma_table as spacy_table
 
             self._lemmas = dict(lemma_table) if lemma_table is not None else spacy_table()
-        elif lemma_table is not None:
-            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
         try:
             self._stop = load_stop_words(config.stop_words)
         except FileNotFoundError as err:
             raise ConfigError(f"text.{err}") from None
 
-    def _post(self, tokens: list[str]) -> list[str]:
-        if self._phrases:
-            tokens = self._phrases.merge(tokens)
+    def _split(self, texts: Iterable[str | bytes], batch_size: int) -> Iterator[list[str]]:
+        """The tokens of each text, normalised and split."""
+        config = self.config
+        if config.tokenizer != "spacy":
+            return (split_tokens(normalize(to_text(t), config), config) for t in texts)
+        normalized = (normalize(to_text(t), config) for t in texts)
+        return ([t.text for t in doc if not t.is_space] for doc in _spacy_tokenizer().pipe(normalized, batch_size=batch_size))
+
+    def _merge(self, tokens: list[str]) -> list[str]:
+        return self._phrases.merge(tokens) if self._phrases else tokens
+
+    def _finish(self, tokens: list[str]) -> list[str]:
+        """Lemmas from the lookup table (``_nlp`` gives its own before), then stop words dropped."""
         if self._lemmas is not None:
             get = self._lemmas.get
             tokens = [get(t, t) for t in tokens]
@@ -142,19 +167,19 @@ class TokenPipeline:
         return tokens
 
     def __call__(self, text: str | bytes) -> list[str]:
+        if self._nlp is not None:
+            return next(self.pipe([text]))
         config = self.config
-        return self._post(split_tokens(normalize(to_text(text), config), config))
+        return self._finish(self._merge(split_tokens(normalize(to_text(text), config), config)))
 
     def pipe(self, texts: Iterable[str | bytes], batch_size: int = 1000) -> Iterator[list[str]]:
-        """Token lists of many texts (``nlp.pipe`` batching in spaCy mode)."""
-        config = self.config
-        if config.tokenizer != "spacy":
-            for text in texts:
-                yield self(text)
-            return
-        normalized = (normalize(to_text(t), config) for t in texts)
-        for doc in _spacy_tokenizer().pipe(normalized, batch_size=batch_size):
-            yield self._post([t.text for t in doc if not t.is_space])
+        """Token lists of many texts, lazily (``nlp.pipe`` batching for spaCy's tokenizer and lemmatiser)."""
+        token_lists = map(self._merge, self._split(texts, batch_size))
+        if self._nlp is not None:
+            from pipeline.text.lemmas import pos_lemmas
+
+            token_lists = pos_lemmas(self._nlp, token_lists, self.config, batch_size)
+        return map(self._finish, token_lists)
 
 
 @functools.lru_cache(maxsize=16)

@@ -18,6 +18,23 @@ def test_cli_train_bad_config_is_one_line_exit_2(tmp_path):
     assert not (tmp_path / "run").exists()  # nothing written before the config is valid
 
 
+def test_cli_train_text_settings_the_model_cannot_run_are_one_line_errors(tmp_path, capsys):
+    from training.cli import main
+
+    example = str(ROOT / "examples" / "fortunes_average_embedding.toml")
+    # the classifier takes raw text, so its text config must run in the graph
+    assert main(["train", example, "-o", str(tmp_path / "a"), "--set", 'text.tokenizer="spacy"']) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("lexivision train: error: text: a model that takes raw text cannot use this config: "
+                          "text.tokenizer='spacy'"), err
+    # a spaCy pipeline that is not there is found when the config is read
+    assert main(["train", example, "-o", str(tmp_path / "b"), "--set", "text.lemmatize=true",
+                 "--set", f'text.lemmatizer="{tmp_path / "no_such_pipeline"}"']) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("lexivision train: error: text.lemmatizer: spaCy pipeline ") and "no_such_pipeline" in err, err
+    assert not (tmp_path / "b").exists()
+
+
 def test_cli_train_resume_and_fresh_are_exclusive(capsys):
     import pytest
 

@@ -63,16 +63,21 @@ def idf_weights(vocabulary) -> list[float]:
 def prepare(config: dict[str, Any], run_dir: Path, resuming: bool) -> Prepared:
     import tensorflow as tf
 
-    from pipeline.text.config import TextConfig
+    from pipeline.text import graph
+    from pipeline.text.config import ConfigError, TextConfig
     from pipeline.text.preprocessor import TextPreprocessor
     from training.data import label_names, load_text_splits
     from vocab import Vocabulary
 
+    text_config = TextConfig.from_dict(config["text"])
+    try:  # the model's first layer runs the text config in the graph
+        graph.check_exportable(text_config)
+    except ConfigError as err:
+        raise UserError(f"text: a model that takes raw text cannot use this config: {err}") from None
     splits = load_text_splits(config["data"])
     if not splits["train"] or not splits["test"]:
         raise UserError("data: the train or test split is empty; use more data or other data.split fractions")
     _log("data: " + ", ".join(f"{k} {len(v)}" for k, v in splits.items()))
-    text_config = TextConfig.from_dict(config["text"])
     if resuming and (run_dir / "vocabulary.txt").is_file() and (run_dir / "labels.txt").is_file():
         vocabulary = Vocabulary.load(run_dir / "vocabulary.txt")
         labels = (run_dir / "labels.txt").read_text(encoding="utf-8").splitlines()

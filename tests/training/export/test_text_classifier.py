@@ -84,7 +84,11 @@ def test_text_classifier_run_dir_errors(tmp_path, text_run):
         detect_run_kind(tmp_path)
 
 
-def test_text_classifier_python_only_config_is_refused(tmp_path, text_run):
+@pytest.mark.parametrize("python_only, reason", [
+    ({"tokenizer": "spacy"}, r"text.tokenizer='spacy' runs spaCy's Python tokenizer and cannot run inside a TensorFlow graph"),
+    ({"lemmatize": True, "lemmatizer": "en_core_web_sm"}, r"text.lemmatizer='en_core_web_sm' picks each lemma by part of speech in context.*bake_pos_lemmas"),
+])
+def test_text_classifier_python_only_config_is_refused(tmp_path, text_run, python_only, reason):
     import shutil
 
     from training.errors import UserError
@@ -93,8 +97,8 @@ def test_text_classifier_python_only_config_is_refused(tmp_path, text_run):
     run = tmp_path / "run"
     shutil.copytree(text_run, run)
     config = json.loads((run / "text_config.json").read_text())
-    (run / "text_config.json").write_text(json.dumps({**config, "tokenizer": "spacy"}))
-    with pytest.raises(UserError, match=r"cannot export this run: text.tokenizer='spacy' runs spaCy's Python tokenizer and cannot run inside a TensorFlow graph"):
+    (run / "text_config.json").write_text(json.dumps({**config, **python_only}))
+    with pytest.raises(UserError, match=r"cannot export this run: " + reason):
         export_saved_model(run, tmp_path / "exports" / "text")
     base = tmp_path / "exports" / "text"
     assert not base.exists() or list(base.iterdir()) == []  # refused before anything is written
