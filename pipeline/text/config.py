@@ -33,6 +33,8 @@ class TextConfig:
             pipeline with a part-of-speech lemmatiser, by package name or directory (such as
             ``"en_core_web_sm"``): lemmas in context, for batch work in Python only (the graph
             takes a table baked from it, see ``lemmas.bake_pos_lemmas``).
+        lemma_file: a ``surface<TAB>lemma`` file (``lemmas.save_lemma_file``, for example of a
+            baked table) that replaces spaCy's lookup table, in both executions.
         stop_words: ``None``, ``"english"`` (spaCy's list), a list, or a file path.
         max_length: ids per text in the graph (truncate, then pad with 0).
         start_token / end_token: add ``<s>`` / ``</s>`` around every text.
@@ -51,6 +53,7 @@ class TextConfig:
     phrases_file: str | None = None
     lemmatize: bool = False
     lemmatizer: str = "lookup"
+    lemma_file: str | None = None
     stop_words: str | tuple[str, ...] | None = None
     max_length: int = 64
     start_token: bool = False
@@ -74,6 +77,15 @@ class TextConfig:
             raise ConfigError(
                 f"text.lemmatizer = {self.lemmatizer!r} is set but text.lemmatize is false; set lemmatize = true"
             )
+        if self.lemma_file is not None:
+            if not isinstance(self.lemma_file, (str, os.PathLike)) or not str(self.lemma_file).strip():
+                raise ConfigError(f"text.lemma_file must be a file path. Received: {self.lemma_file!r}")
+            if not self.lemmatize or self.lemmatizer != "lookup":
+                raise ConfigError(
+                    "text.lemma_file replaces the lookup table, so it needs lemmatize = true and "
+                    f"lemmatizer = 'lookup'. Received: lemmatize = {self.lemmatize}, lemmatizer = {self.lemmatizer!r}"
+                )
+            object.__setattr__(self, "lemma_file", str(self.lemma_file))
         if isinstance(self.max_length, bool) or not isinstance(self.max_length, int) or self.max_length < 1:
             raise ConfigError(f"text.max_length must be an int >= 1. Received: {self.max_length!r}")
         if self.start_token + self.end_token >= self.max_length:

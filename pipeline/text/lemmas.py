@@ -23,7 +23,7 @@ from pathlib import Path
 
 __all__ = [
     "BakedLemmas", "bake_pos_lemmas", "lemma_table", "lemmatize", "load_lemma_file", "load_pos_pipeline",
-    "pos_lemmas", "save_lemma_file",
+    "lookup_table", "pos_lemmas", "save_lemma_file",
 ]
 
 LEMMA_TABLE = "lemma_lookup"
@@ -47,6 +47,21 @@ def lemma_table() -> dict[str, str]:
     'be'
     """
     return dict(_spacy_lookup())
+
+
+def lookup_table(config) -> dict[str, str]:
+    """The lookup table of a ``TextConfig``: its ``lemma_file``, else spaCy's table.
+
+    A missing file raises ``ConfigError`` naming ``text.lemma_file``.
+    """
+    if config.lemma_file is None:
+        return lemma_table()
+    try:
+        return load_lemma_file(config.lemma_file)
+    except (FileNotFoundError, ValueError) as err:
+        from pipeline.text.config import ConfigError
+
+        raise ConfigError(f"text.lemma_file: {err}") from None
 
 
 def lemmatize(

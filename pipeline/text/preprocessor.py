@@ -65,9 +65,9 @@ class TextPreprocessor(keras.layers.Layer):
         self._lemmas = None
         self._lemma_table = None
         if self.config.lemmatize:
-            from pipeline.text.lemmas import lemma_table as spacy_table
+            from pipeline.text.lemmas import lookup_table
 
-            self.set_lemma_table(spacy_table() if lemma_table is None else lemma_table)
+            self.set_lemma_table(lookup_table(self.config) if lemma_table is None else lemma_table)
         elif lemma_table is not None:
             raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
         try:
@@ -180,10 +180,11 @@ class TextPreprocessor(keras.layers.Layer):
 
     def get_config(self):
         base = super().get_config()
-        # phrases are stored resolved, so a reloaded model does not need the phrases file
+        # phrases are stored resolved and the lemma table is an asset, so a reloaded model needs neither file
         base["config"] = self.config.replace(
             phrases=tuple(" ".join(p) for p in self._phrases) if self._phrases else self.config.phrases,
             phrases_file=None,
+            lemma_file=None,
         ).to_dict()
         return base
 

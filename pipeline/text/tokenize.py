@@ -137,9 +137,9 @@ class TokenPipeline:
             except RuntimeError as err:
                 raise ConfigError(f"text.lemmatizer: {err}") from None
         elif config.lemmatize:
-            from pipeline.text.lemmas import lemma_table as spacy_table
+            from pipeline.text.lemmas import lookup_table
 
-            self._lemmas = dict(lemma_table) if lemma_table is not None else spacy_table()
+            self._lemmas = dict(lemma_table) if lemma_table is not None else lookup_table(config)
         try:
             self._stop = load_stop_words(config.stop_words)
         except FileNotFoundError as err:

@@ -7,10 +7,11 @@ lemmatiser (spacy-lookups-data's English rules, as in ``en_core_web_sm``) reads 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pipeline.text.config import ConfigError, TextConfig
-from pipeline.text.lemmas import bake_pos_lemmas, load_pos_pipeline
+from pipeline.text.lemmas import bake_pos_lemmas, load_pos_pipeline, save_lemma_file
 from pipeline.text.tokenize import tokenize
 from training.cli import main
 
@@ -108,6 +109,32 @@ def test_baked_table_gives_the_same_tokens_in_the_graph_and_in_python(pos_pipeli
     assert sum(a != b for a, b in zip(python, plain)) > 100
 
 
+@pytest.mark.filterwarnings("ignore:.*W108")
+def test_baked_table_as_a_lemma_file_travels_inside_the_keras_file(pos_pipeline, tmp_path):
+    import keras
+    import tensorflow as tf
+
+    from pipeline.text.preprocessor import TextPreprocessor
+    from vocab import Vocabulary
+
+    texts = ["I saw a saw", "we saw mice walking", "they saw the saws"]
+    lemma_file = save_lemma_file(bake_pos_lemmas(texts, _config(pos_pipeline)), tmp_path / "baked.tsv")
+    config = TextConfig(lemmatize=True, lemma_file=str(lemma_file), max_length=8)
+    python = tokenize(texts, config)
+    assert python == [["i", "see", "a", "see"], ["we", "see", "mouse", "walk"], ["they", "see", "the", "saw"]]
+    layer = TextPreprocessor(config, Vocabulary.build(python))
+    assert [[t.decode() for t in row] for row in layer.tokens(tf.constant(texts)).to_list()] == python
+    inputs = keras.Input(shape=(), dtype="string")
+    model = keras.Model(inputs, layer(inputs))
+    model.save(tmp_path / "m.keras")
+    lemma_file.unlink()  # the table is an asset of the .keras file; the config no longer names the file
+    again = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(again(tf.constant(texts)).numpy(), model(tf.constant(texts)).numpy())
+    assert again.layers[1].config.lemma_file is None
+    with pytest.raises(ConfigError, match=r"text.lemma_file: .*baked.tsv: no such lemma table file"):
+        tokenize(texts, TextConfig(lemmatize=True, lemma_file=str(lemma_file)))
+
+
 def test_pos_lemmatizer_settings_errors(pos_pipeline, tmp_path):
     with pytest.raises(ConfigError, match=r"text.lemmatizer = 'en_core_web_sm' is set but text.lemmatize is false"):
         TextConfig(lemmatizer="en_core_web_sm")
@@ -122,7 +149,16 @@ def test_pos_lemmatizer_settings_errors(pos_pipeline, tmp_path):
     spacy.blank("en").to_disk(tmp_path / "blank")
     with pytest.raises(ConfigError, match=r"has no 'lemmatizer' component"):
         tokenize(["x"], _config(str(tmp_path / "blank")))
+    with pytest.raises(ConfigError, match=r"text.lemma_file replaces the lookup table, so it needs lemmatize = true"):
+        TextConfig(lemma_file="lemmas.tsv")
+    with pytest.raises(ConfigError, match=r"text.lemma_file replaces the lookup table.*lemmatizer = 'en_core_web_sm'"):
+        _config("en_core_web_sm", lemma_file="lemmas.tsv")
+    (tmp_path / "bad.tsv").write_text("saw see\n")
+    with pytest.raises(ConfigError, match=r"text.lemma_file: .*bad.tsv:1: expected 'surface<TAB>lemma'"):
+        tokenize(["x"], TextConfig(lemmatize=True, lemma_file=str(tmp_path / "bad.tsv")))
     config = _config("en_core_web_sm", stop_words="english")
+    assert TextConfig.from_toml(config.to_toml()) == config
+    config = TextConfig(lemmatize=True, lemma_file="baked lemmas.tsv")
     assert TextConfig.from_toml(config.to_toml()) == config
     assert TextConfig.from_dict({"lemmatize": True}).lemmatizer == "lookup"  # configs from before the setting
 
