@@ -163,11 +163,13 @@ def _validate_choices(config: dict[str, Any]) -> None:
 
 def _validate_text(config: dict[str, Any]) -> None:
     from pipeline.text.config import ConfigError, TextConfig
-    from pipeline.text.tokenize import TokenPipeline
+    from pipeline.text.tokenize import token_pipeline
 
     try:
         text_config = TextConfig.from_dict(config["text"])
-        TokenPipeline(text_config)  # a missing phrases file, stop-word file or spaCy pipeline fails here
+        # a missing phrases, stop-word or lemma file, or spaCy pipeline, fails here; the cached pipeline
+        # is the one training then tokenises with
+        token_pipeline(text_config)
     except (ConfigError, TypeError) as err:
         raise UserError(" ".join(str(err).split())) from None
     stop = config["vocabulary"]["stop_words"]

@@ -49,18 +49,26 @@ def lemma_table() -> dict[str, str]:
     return dict(_spacy_lookup())
 
 
-def lookup_table(config) -> dict[str, str]:
-    """The lookup table of a ``TextConfig``: its ``lemma_file``, else spaCy's table.
+def lookup_table(config, table: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """The lookup table a ``TextConfig`` lemmatises with, in both executions; ``None`` without ``lemmatize``.
 
-    A missing file raises ``ConfigError`` naming ``text.lemma_file``.
+    ``table`` (for example a baked one) wins, then the config's ``lemma_file``, then spaCy's
+    table. Raises ``ConfigError`` for a ``table`` without ``lemmatize``, and for a missing or
+    malformed ``lemma_file`` (naming ``text.lemma_file``).
     """
+    from pipeline.text.config import ConfigError
+
+    if not config.lemmatize:
+        if table is not None:
+            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
+        return None
+    if table is not None:
+        return dict(table)
     if config.lemma_file is None:
         return lemma_table()
     try:
         return load_lemma_file(config.lemma_file)
     except (FileNotFoundError, ValueError) as err:
-        from pipeline.text.config import ConfigError
-
         raise ConfigError(f"text.lemma_file: {err}") from None
 
 
@@ -186,7 +194,7 @@ def bake_pos_lemmas(
     if nlp is None:
         default = config.lemmatizer if config.lemmatizer != "lookup" else "en_core_web_sm"
         nlp = load_pos_pipeline(model or default)
-    surfaces = TokenPipeline(config.replace(lemmatize=False, lemmatizer="lookup", stop_words=None))
+    surfaces = TokenPipeline(config.replace(lemmatize=False, lemmatizer="lookup", lemma_file=None, stop_words=None))
     counts: dict[str, Counter] = defaultdict(Counter)
     token_lists, in_order = itertools.tee(surfaces.pipe(texts))  # the tee holds one batch at most
     for tokens, lemmas in zip(in_order, pos_lemmas(nlp, token_lists, config, batch_size)):

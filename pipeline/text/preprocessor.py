@@ -64,12 +64,11 @@ class TextPreprocessor(keras.layers.Layer):
             self._phrase_table = graph.string_table({" ".join(p): len(p) for p in self._phrases}, default=0)
         self._lemmas = None
         self._lemma_table = None
-        if self.config.lemmatize:
-            from pipeline.text.lemmas import lookup_table
+        from pipeline.text.lemmas import lookup_table
 
-            self.set_lemma_table(lookup_table(self.config) if lemma_table is None else lemma_table)
-        elif lemma_table is not None:
-            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
+        table = lookup_table(self.config, lemma_table)
+        if table is not None:
+            self.set_lemma_table(table)
         try:
             stop_words = sorted(load_stop_words(self.config.stop_words))
         except FileNotFoundError as err:

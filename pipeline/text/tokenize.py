@@ -122,9 +122,7 @@ class TokenPipeline:
         self._phrases = PhraseMerger.from_config(config)
         self._lemmas = None
         self._nlp = None
-        if lemma_table is not None and not config.lemmatize:
-            raise ConfigError("a lemma_table was given but text.lemmatize is false; set lemmatize = true")
-        if config.lemmatize and config.lemmatizer != "lookup":
+        if config.lemmatizer != "lookup":  # TextConfig allows that only with lemmatize
             if lemma_table is not None:
                 raise ConfigError(
                     f"a lemma_table was given but text.lemmatizer = {config.lemmatizer!r} lemmatises in context; "
@@ -136,10 +134,10 @@ class TokenPipeline:
                 self._nlp = load_pos_pipeline(config.lemmatizer)
             except RuntimeError as err:
                 raise ConfigError(f"text.lemmatizer: {err}") from None
-        elif config.lemmatize:
+        else:
             from pipeline.text.lemmas import lookup_table
 
-            self._lemmas = dict(lemma_table) if lemma_table is not None else lookup_table(config)
+            self._lemmas = lookup_table(config, lemma_table)
         try:
             self._stop = load_stop_words(config.stop_words)
         except FileNotFoundError as err:

@@ -133,6 +133,9 @@ def test_baked_table_as_a_lemma_file_travels_inside_the_keras_file(pos_pipeline,
     assert again.layers[1].config.lemma_file is None
     with pytest.raises(ConfigError, match=r"text.lemma_file: .*baked.tsv: no such lemma table file"):
         tokenize(texts, TextConfig(lemmatize=True, lemma_file=str(lemma_file)))
+    # baking again under a config that uses a lemma file bakes the same tokens (the file plays no part)
+    assert bake_pos_lemmas(texts, config, nlp=load_pos_pipeline(pos_pipeline)) == bake_pos_lemmas(
+        texts, _config(pos_pipeline))
 
 
 def test_pos_lemmatizer_settings_errors(pos_pipeline, tmp_path):
