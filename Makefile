@@ -22,15 +22,21 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# The Debian packages `fortunes` and `dataset-fashion-mnist` hold the public data.
+# The Debian packages hold the public data: `fortunes` (English) and `dataset-fashion-mnist`, and
+# fortunes-de, -ru, -cs and -zh, the multilingual corpora of the text parity tests.
+DATA_PACKAGES := fortunes dataset-fashion-mnist fortunes-de fortunes-ru fortunes-cs fortunes-zh
+DATA_FILES := $(FORTUNES_DIR)/people $(FASHION_DIR)/train-images-idx3-ubyte.gz $(FORTUNES_DIR)/de/zitate \
+	$(FORTUNES_DIR)/ru/knowledge $(FORTUNES_DIR)/cs/citace $(FORTUNES_DIR)/tang300
 data:
-	@if [ ! -f $(FORTUNES_DIR)/people ] || [ ! -f $(FASHION_DIR)/train-images-idx3-ubyte.gz ]; then \
-		echo "installing Debian data packages fortunes and dataset-fashion-mnist"; \
-		$(SUDO) apt-get install -y -q fortunes dataset-fashion-mnist >/dev/null 2>&1 || \
-		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fortunes dataset-fashion-mnist >/dev/null; }; \
+	@for f in $(DATA_FILES); do [ -f $$f ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian data packages $(DATA_PACKAGES)"; \
+		$(SUDO) apt-get install -y -q $(DATA_PACKAGES) >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(DATA_PACKAGES) >/dev/null; }; \
 	fi
-	@test -f $(FORTUNES_DIR)/people || { echo "error: $(FORTUNES_DIR) is missing after apt-get install fortunes"; exit 1; }
-	@test -f $(FASHION_DIR)/train-images-idx3-ubyte.gz || { echo "error: $(FASHION_DIR) is missing after apt-get install dataset-fashion-mnist"; exit 1; }
+	@for f in $(DATA_FILES); do \
+		[ -f $$f ] || { echo "error: $$f is missing after apt-get install $(DATA_PACKAGES)"; exit 1; }; \
+	done
 
 demo: install data
 	$(BIN)/python -m training.demo

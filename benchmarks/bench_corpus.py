@@ -36,12 +36,19 @@ from pathlib import Path
 FORTUNES_DIR = Path(os.environ.get("LEXIVISION_FORTUNES", "/usr/share/games/fortunes"))
 
 
+def _fortunes() -> list[Path]:
+    """The English fortunes files (not the Chinese ones that fortunes-zh adds to the folder)."""
+    from pipeline.corpus.fortunes import fortune_files
+
+    return fortune_files(FORTUNES_DIR)
+
+
 def _texts(repeat: int) -> list[str]:
     from pipeline.corpus.inputs import expand_inputs
     from pipeline.corpus.problems import Problems
     from pipeline.corpus.readers import read_records
 
-    return [r.text for r in read_records(expand_inputs([FORTUNES_DIR] * repeat), Problems())]
+    return [r.text for r in read_records(expand_inputs(_fortunes() * repeat), Problems())]
 
 
 def _spacy(texts: list[str]) -> int:
@@ -72,7 +79,7 @@ def _memory_child(repeat: int, out: str) -> None:
     from pipeline.text.config import TextConfig
 
     start = time.perf_counter()
-    manifest = preprocess_corpus([FORTUNES_DIR] * repeat, out, text_config=TextConfig(tokenizer="whitespace"), workers=2)
+    manifest = preprocess_corpus(_fortunes() * repeat, out, text_config=TextConfig(tokenizer="whitespace"), workers=2)
     seconds = time.perf_counter() - start
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -116,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     texts = _texts(args.repeat)
     docs, words = len(texts), sum(len(t.split()) for t in texts)
     print(f"corpus: fortunes x{args.repeat}: {docs} documents, {words} words; load average {os.getloadavg()[0]:.1f}")
-    inputs = [FORTUNES_DIR] * args.repeat
+    inputs = _fortunes() * args.repeat
     rows = []
     print(f"\n{'run':<44} {'seconds':>8} {'docs/s':>9} {'words/s':>10} {'CPU s main':>11} {'CPU s workers':>14}", flush=True)
 

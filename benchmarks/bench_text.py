@@ -1,6 +1,7 @@
 """Text preprocessing throughput, lexivision beside its peers, on fortunes repeated to >= N words.
 
     python -m benchmarks.bench_text [--words 4000000] [--batch 256] [--repeat 3] [--only graph|python]
+                                    [--language en|de|ru|cs|zh]
 
 1. In-graph: ``TextPreprocessor`` (default config) vs ``keras.layers.TextVectorization``
    (lower_and_strip_punctuation + whitespace split + lookup, same vocabulary), both mapped
@@ -8,6 +9,8 @@
 2. Python: ``pipeline.tokenize(workers=1|2)`` vs spaCy's ``English().tokenizer`` via ``pipe``
    in one process.
 Words are whitespace-separated words of the input, the same count for every contender.
+``--language`` picks another Debian fortunes corpus (German, Russian, Czech, Chinese): every
+such row takes the layer's full Unicode path.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from pathlib import Path
 FORTUNES = Path(os.environ.get("LEXIVISION_FORTUNES", "/usr/share/games/fortunes"))
 
 
-def corpus(min_words: int) -> tuple[list[str], int]:
+def corpus(min_words: int, language: str = "en") -> tuple[list[str], int]:
+    """One language's fortunes records, repeated to at least ``min_words`` words, and their word count."""
+    from pipeline.corpus.fortunes import fortune_files
+
     records = []
-    for path in sorted(FORTUNES.iterdir()):
-        if path.suffix == ".dat" or not path.is_file() or path.is_symlink():
-            continue
+    for path in fortune_files(FORTUNES, language):
         records += [r for r in path.read_bytes().decode("utf-8", "replace").split("\n%\n") if r.strip("%\n")]
     words = sum(len(r.split()) for r in records)
     reps = -(-min_words // words)
@@ -118,9 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--only", choices=("graph", "python"))
     parser.add_argument("--repeat", type=int, default=3, help="graph runs per contender, alternated")
+    parser.add_argument("--language", choices=("en", "de", "ru", "cs", "zh"), default="en",
+                        help="which Debian fortunes corpus (default: English)")
     args = parser.parse_args(argv)
-    texts, words = corpus(args.words)
-    print(f"{len(texts)} texts, {words} words (fortunes repeated), cpus={os.cpu_count()}")
+    texts, words = corpus(args.words, args.language)
+    print(f"{len(texts)} texts, {words} words ({args.language} fortunes repeated), cpus={os.cpu_count()}")
     results = {}
     if args.only != "graph":  # before TensorFlow is imported, so the pool can fork
         results.update(bench_python(texts, words))

@@ -50,10 +50,10 @@ _DOCS: list[list[str]] = []  # shared with forked workers
 
 def load_docs(min_words: int) -> list[list[str]]:
     """Pre-split fortunes, repeated to at least ``min_words`` words."""
+    from pipeline.corpus.fortunes import fortune_files
+
     base = []
-    for path in sorted(FORTUNES_DIR.iterdir()):
-        if path.suffix or not path.is_file() or path.is_symlink():
-            continue
+    for path in fortune_files(FORTUNES_DIR):
         text = path.read_text(encoding="utf-8", errors="replace")
         for record in text.split("\n%\n"):
             tokens = record.split()

@@ -75,6 +75,20 @@ def _listing(folder: Path) -> list[Path]:
     return entries
 
 
+def _files_below(folder: Path, seen: set[Path]) -> list[Path]:
+    """Every file below ``folder`` not in ``seen`` (resolved paths), listed as ``_listing`` lists a
+    folder. Debian's fortunes-cs, say, gives a class folder ``cs/`` of quotation files, without
+    their ``.dat`` indexes and ``.u8`` links, and its ``cz/`` of links to them adds nothing."""
+    files = []
+    for entry in _listing(folder):
+        if entry.is_dir():
+            files += _files_below(entry, seen)
+        elif entry.is_file() and entry.resolve() not in seen:
+            seen.add(entry.resolve())
+            files.append(entry)
+    return files
+
+
 def expand_inputs(paths: list[str | os.PathLike] | str | os.PathLike) -> list[InputFile]:
     """Files of the given paths, in a fixed order (the order of ``paths``, then by name).
 
@@ -104,8 +118,9 @@ def expand_inputs(paths: list[str | os.PathLike] | str | os.PathLike) -> list[In
         for entry in entries:
             if not entry.is_dir():  # a broken link is listed too: its reader counts it unreadable
                 files.append(_file_entry(entry))
+        seen = {entry.resolve() for entry in entries if not entry.is_dir()}
         for sub in subdirs:
-            for file in sorted(p for p in sub.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            for file in _files_below(sub, seen):
                 files.append(_file_entry(file, label=sub.name, whole_file=True))
     if not files:
         raise CorpusError(f"no files found in {', '.join(map(str, paths))}; check the input paths")

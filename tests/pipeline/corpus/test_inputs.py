@@ -1,4 +1,5 @@
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,11 @@ def test_inputs_fortunes_folder_skips_indexes_and_duplicate_links(fortunes_dir):
     files = expand_inputs([fortunes_dir])
     names = [f.path.rsplit("/", 1)[1] for f in files]
     assert "art" in names and not any(n.endswith((".dat", ".u8")) for n in names)
-    assert {f.format for f in files} == {"fortunes"} and files[0].label == "art"
+    top = [f for f in files if Path(f.path).parent == fortunes_dir]
+    assert {f.format for f in top} == {"fortunes"} and files[0].label == "art"
+    # fortunes-de, -ru and -cs add a folder each: class folders, one document per quotation file
+    below = [f for f in files if Path(f.path).parent != fortunes_dir]
+    assert {f.label for f in below} == {"cs", "de", "ru"} and {f.format for f in below} == {"doc"}
 
 
 def test_inputs_describe_gives_size_and_sha256(messy_corpus):

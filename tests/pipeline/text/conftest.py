@@ -13,12 +13,12 @@ FULL_CONFIG = TextConfig(
 )
 
 
-def read_fortunes(fortunes_dir) -> list[bytes]:
-    """Every record of every fortunes file (records are separated by lines '%'), as raw bytes."""
+def read_fortunes(fortunes_dir, language: str = "en") -> list[bytes]:
+    """Every record of one language's fortunes files (records are separated by lines '%'), as raw bytes."""
+    from pipeline.corpus.fortunes import fortune_files
+
     records = []
-    for path in sorted(fortunes_dir.iterdir()):
-        if path.suffix == ".dat" or not path.is_file() or path.is_symlink():
-            continue
+    for path in fortune_files(fortunes_dir, language):
         for record in path.read_bytes().split(b"\n%\n"):
             if record.strip(b"%\n"):
                 records.append(record)
@@ -30,6 +30,15 @@ def fortunes_records(fortunes_dir) -> list[bytes]:
     records = read_fortunes(fortunes_dir)
     assert len(records) > 10_000
     return records
+
+
+@pytest.fixture(scope="session")
+def multilingual_records(fortunes_dir) -> dict[str, list[bytes]]:
+    """Debian's German, Russian, Czech and Chinese fortunes (fortunes-de, -ru, -cs, -zh), raw bytes."""
+    try:
+        return {language: read_fortunes(fortunes_dir, language) for language in ("de", "ru", "cs", "zh")}
+    except FileNotFoundError as err:
+        pytest.fail(f"{err}")
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,9 @@ MULTILINGUAL = [
     "",
     "   \n\t  ",
 ]
+# frequent words of each Debian fortunes corpus, as the default config gives them
+COMMON_WORDS = {"de": {"und", "für", "über", "daß"}, "ru": {"и", "не", "что", "это"},
+                "cs": {"je", "že", "se", "člověk"}, "zh": {"我", "人", "不", "。", ","}}  # NFKC: "，" -> ","
 INVALID_UTF8 = [b"a\xffb", b"caf\xc3", b"\xed\xa0\x80x", b"\xf4\x90\x80\x80 y", b"\xc0\xaf z", b"ok \xe2\x82"]
 CONFIGS = [TextConfig(), FULL_CONFIG, TextConfig(lowercase=False, strip_accents=True), TextConfig(tokenizer="whitespace"),
            TextConfig(normalization="none")]
@@ -49,6 +52,23 @@ def test_parity_fortunes_every_record(config, fortunes_records, graph_tokens):
         flat = {t for doc in python for t in doc}
         assert {"of course", "new york"} <= flat
         assert "the" not in flat and "be" not in flat
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "ru", "cs", "zh"])
+@pytest.mark.parametrize("config", [TextConfig(), FULL_CONFIG], ids=["default", "lemmas+phrases+stop"])
+def test_parity_multilingual_fortunes_every_record(language, config, multilingual_records, graph_tokens):
+    """German, Russian, Czech and Chinese quotations: every record of each, the same tokens in both executions."""
+    records = multilingual_records[language]
+    python = tokenize(records, config)
+    graph = graph_tokens(config, records)
+    disagreeing = [i for i, (p, g) in enumerate(zip(python, graph, strict=True)) if p != g]
+    assert not disagreeing, (len(disagreeing), [records[i][:80] for i in disagreeing[:3]])
+    tokens = {t for doc in python for t in doc}
+    assert COMMON_WORDS[language] <= tokens, COMMON_WORDS[language] - tokens
+    assert not any(t != t.lower() for t in tokens)  # lowercased beyond ASCII
+    if language == "zh":  # one token per Han character: no spaces needed
+        assert not any(len(t) > 1 and all("\u4e00" <= c <= "\u9fff" for c in t) for t in tokens)
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.to_dict().items() if v != TextConfig().to_dict()[k]) or "default")
