@@ -1,6 +1,7 @@
 """A/B of the in-graph text layer: ``graph.py`` and ``rules.py`` at a git revision against the working tree.
 
     PYTHONPATH=. python -m benchmarks.bench_text_ab [--rev HEAD] [--words 4000000] [--repeat 5]
+                                                   [--one-thread] [--language en|de|ru|cs|zh]
 
 Both layers (A: the graph module from ``git show REV:pipeline/text/graph.py``, built on that
 revision's ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=4_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--one-thread", action="store_true", help="cached batches, one thread, CPU time only")
+    parser.add_argument("--language", choices=("en", "de", "ru", "cs", "zh"), default="en",
+                        help="which Debian fortunes corpus (default: English)")
     args = parser.parse_args(argv)
 
     import tensorflow as tf
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         graph_a.text_to_tokens = lambda text, config, max_tokens=None: whole(text, config)
     graph_b = preprocessor.graph
 
-    texts, words = corpus(args.words)
+    texts, words = corpus(args.words, args.language)
     config, vocab, peer = graph_contenders(texts)
     contenders = {}
     for name, module in (("A", graph_a), ("B", graph_b)):

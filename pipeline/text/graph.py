@@ -69,8 +69,8 @@ def _normalize_clean_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return tf.strings.lower(text) if config.lowercase else text
 
 
-def _normalize_unicode(text: tf.Tensor, config: TextConfig, repair=coerce_utf8) -> tf.Tensor:
-    text = _sub(repair(text), "unassigned")
+def _normalize_unicode(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    text = _sub(coerce_utf8(text), "unassigned")
     if config.normalization == "nfkc":
         text = tf_text.normalize_utf8(text, "NFKC")
     text = _sub(_sub(text, "space"), "control")
@@ -139,10 +139,10 @@ def fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
 def full_path(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
     """The full path: normalise, then separate, any rows (the ``redo`` rows of ``fast_rows``).
 
-    Meant for a few rows per batch: it sends them all through ICU's transcoder, which is cheaper
-    there than ``coerce_utf8``'s five ops that pick the invalid ones.
+    A few rows per batch on English text, every row on German, Russian or Chinese: only the rows
+    that are not valid UTF-8 go through ICU's transcoder (``coerce_utf8``).
     """
-    return _separate(_normalize_unicode(text, config, repair=_transcode), config)
+    return _separate(_normalize_unicode(text, config), config)
 
 
 def _separated(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tf.Tensor:

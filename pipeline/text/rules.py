@@ -20,6 +20,7 @@ from pipeline.text.charclasses import _escape, char_class
 CLITICS = ("'s", "'S", "'re", "'RE", "'ve", "'VE", "'ll", "'LL", "'d", "'D", "'m", "'M", "n't", "N'T")
 APOSTROPHES = "\u2019"  # right single quotation mark, the typographic apostrophe
 _SPLIT_SPACES = "\\t-\\r "  # tab, newline, vertical tab, form feed, carriage return, space
+_SPLIT_CHARS = "\t\n\x0b\x0c\r "  # the same characters, which str.split and tf.strings.split both split on
 
 # Characters that Python (Unicode 14) lowercases and TensorFlow's ``tf.strings.lower`` (older ICU
 # case tables) leaves alone: Glagolitic, Latin and Vithkuqi capitals added in Unicode 14. Both
@@ -53,8 +54,9 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
     rules = {
         "no_lower": f"([{no_lower}]+)",
         "unassigned": char_class("unassigned", engine),
-        # every space character but " " itself becomes " " (runs need no collapsing: tokens are split on spaces)
-        "space": char_class("space", engine, exclude=" ", ascii_only=ascii_only),
+        # every space character that the splits do not split on becomes " " (runs need no collapsing:
+        # tokens are split on spaces); tabs and newlines stay, which saves a match per line
+        "space": char_class("space", engine, exclude=_SPLIT_CHARS, ascii_only=ascii_only),
         "control": char_class("control", engine, ascii_only=ascii_only) + "+",
         "mark": char_class("mark", engine) + "+",
         "apostrophe": "[" + APOSTROPHES + "]",
