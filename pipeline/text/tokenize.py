@@ -58,6 +58,9 @@ def _lower(text: str) -> str:
 def normalize(text: str, config: TextConfig) -> str:
     """Unicode normalisation, whitespace and control characters, case, accents.
 
+    Spaces that only some splits split on (no-break, ideographic, ``\\x1c``...) become ``" "``;
+    tabs and newlines, which every split splits on, stay.
+
     >>> normalize("İSTANBUL\\u00a0ΟΔΟΣ", TextConfig())
     'i̇stanbul οδος'
     """
