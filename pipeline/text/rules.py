@@ -33,15 +33,17 @@ GRAPH_NO_LOWER = (
 
 
 @functools.lru_cache(maxsize=None)
-def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
+def patterns(engine: str, ascii_only: bool = False, bmp_only: bool = False) -> dict[str, str]:
     """The regexes for ``engine`` ("python" or "re2"), keyed by step name.
 
     ``ascii_only`` gives patterns for ASCII-only text (the classes clipped to
-    ASCII), which match exactly what the full patterns match on such text.
+    ASCII), which match exactly what the full patterns match on such text;
+    ``bmp_only`` likewise for text without characters above U+FFFF.
     """
-    word = char_class("word", engine, ascii_only=ascii_only)
-    not_word = char_class("word", engine, negate=True, ascii_only=ascii_only)
-    digit = char_class("digit", engine, ascii_only=ascii_only)
+    clip = {"ascii_only": ascii_only, "bmp_only": bmp_only}
+    word = char_class("word", engine, **clip)
+    not_word = char_class("word", engine, negate=True, **clip)
+    digit = char_class("digit", engine, **clip)
     end = _end_of_text(engine)
     clitic = "|".join(CLITICS)
     # the three kinds of match of "separate" (see there)
@@ -53,12 +55,12 @@ def patterns(engine: str, ascii_only: bool = False) -> dict[str, str]:
     )
     rules = {
         "no_lower": f"([{no_lower}]+)",
-        "unassigned": char_class("unassigned", engine),
+        "unassigned": char_class("unassigned", engine, bmp_only=bmp_only),
         # every space character that the splits do not split on becomes " " (runs need no collapsing:
         # tokens are split on spaces); tabs and newlines stay, which saves a match per line
-        "space": char_class("space", engine, exclude=_SPLIT_CHARS, ascii_only=ascii_only),
-        "control": char_class("control", engine, ascii_only=ascii_only) + "+",
-        "mark": char_class("mark", engine) + "+",
+        "space": char_class("space", engine, exclude=_SPLIT_CHARS, **clip),
+        "control": char_class("control", engine, **clip) + "+",
+        "mark": char_class("mark", engine, bmp_only=bmp_only) + "+",
         "apostrophe": "[" + APOSTROPHES + "]",
         # "don't" -> "do n't", "He's." -> "He 's ."
         "clitic": f"({word})({clitic})({not_word}|{end})",

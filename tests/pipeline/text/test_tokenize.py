@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.tokenize import encode, normalize, sequence, tokenize
@@ -82,3 +84,15 @@ def test_tokenize_sequence_and_encode_with_specials():
     vocab = Vocabulary.build([["a", "b", "a"]], specials=["<s>", "</s>"])
     assert sequence(["a", "b", "c", "d"], config) == ["<s>", "a", "b", "c", "</s>"]
     assert encode(["a b c d", ""], config, vocab) == [[2, 4, 5, 1, 3], [2, 3, 0, 0, 0]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=0xFFFF), max_size=30))
+def test_tokenize_bmp_regexes_match_the_full_ones_on_bmp_text(text):
+    # the classes clipped to U+FFFF (fast in `re`) are used on text without astral characters
+    from pipeline.text.tokenize import _ALL_PLANES, _BMP, _regexes
+
+    assert _regexes(text) is _BMP and _regexes(text + "\U0001d400") is _ALL_PLANES
+    for name in _BMP._fields:
+        fast, full = getattr(_BMP, name), getattr(_ALL_PLANES, name)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in full.finditer(text)], name
