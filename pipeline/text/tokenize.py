@@ -39,7 +39,15 @@ class _Regexes(NamedTuple):
 
 
 def _compiled(rules: dict[str, str]) -> _Regexes:
-    return _Regexes(*(re.compile(rules[name]) for name in _Regexes._fields))
+    return _Regexes(*(re.compile(_splitting(rules[name]) if name == "separate" else rules[name])
+                      for name in _Regexes._fields))
+
+
+def _splitting(pattern: str) -> str:
+    # "separate" surrounds each match with spaces: " ".join(re.split("(P)", text)) is the string that
+    # re.sub("P", " \\g<0> ", text) gives, without a call into Python per match (Python 3.11 expands
+    # a group reference in a replacement in Python)
+    return f"({pattern})"
 
 
 _ALL_PLANES = _compiled(_P)
@@ -54,9 +62,8 @@ def _regexes(text: str) -> _Regexes:
 _SPACE = _BMP.space  # for ASCII text
 _PA = patterns("python", ascii_only=True)
 _CLITIC_ASCII = re.compile(_PA["clitic"])
-_SEPARATE_ASCII = re.compile(_PA["separate"])
+_SEPARATE_ASCII = re.compile(_splitting(_PA["separate"]))
 _CLITIC_SUB = replacement("clitic", "python")
-_SEPARATE_SUB = replacement("separate", "python")
 _ASCII_CONTROL = "".join(chr(c) for c in range(128) if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace())
 
 
@@ -119,11 +126,11 @@ def split_tokens(text: str, config: TextConfig) -> list[str]:
     if text.isascii():  # same result, faster: ASCII-clipped classes, and ASCII has no typographic apostrophe
         if "'" in text:
             text = _CLITIC_ASCII.sub(_CLITIC_SUB, text)
-        return _SEPARATE_ASCII.sub(_SEPARATE_SUB, text).split()
+        return " ".join(_SEPARATE_ASCII.split(text)).split()
     regexes = _regexes(text)
     if "'" in text or "\u2019" in text:
         text = regexes.clitic.sub(_CLITIC_SUB, _APOSTROPHE.sub("'", text))
-    return regexes.separate.sub(_SEPARATE_SUB, text).split()
+    return " ".join(regexes.separate.split(text)).split()
 
 
 @functools.lru_cache(maxsize=1)
