@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 
 import pytest
@@ -55,3 +56,22 @@ def test_graph_coerce_utf8_replaces_like_python(texts):
     got = graph.coerce_utf8(tf.constant(texts)).numpy().tolist()
     assert got == [t.decode("utf-8", "replace").encode("utf-8") for t in texts]
     assert graph.coerce_utf8(tf.constant(b"a\xffb")).numpy() == "a\ufffdb".encode()  # a scalar stays a scalar
+
+
+_ANY_CODE_POINT = st.text(alphabet=st.characters(blacklist_categories=()), max_size=12).map(
+    lambda t: t.encode("utf-8", "surrogatepass")  # unassigned code points and encoded surrogates too
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(st.binary(max_size=24), _ANY_CODE_POINT), min_size=1, max_size=16))
+def test_graph_coerce_known_utf8_is_the_repair_and_unassigned_steps_of_python(texts):
+    import tensorflow as tf
+
+    from pipeline.text import graph
+    from pipeline.text.rules import patterns
+
+    unassigned = re.compile(patterns("python")["unassigned"])
+    got = graph.coerce_known_utf8(tf.constant(texts)).numpy().tolist()
+    assert got == [unassigned.sub("\ufffd", t.decode("utf-8", "replace")).encode("utf-8") for t in texts]
+    assert graph.coerce_known_utf8(tf.constant("\U000e0080 \u0378".encode())).numpy() == "\ufffd \ufffd".encode()
