@@ -1,6 +1,6 @@
 """How often Python and TensorFlow disagree on multilingual text, step by naive step, and with lexivision.
 
-    PYTHONPATH=. python -m benchmarks.multilingual_agreement [--languages en,de,ru,cs,zh]
+    PYTHONPATH=. python -m benchmarks.multilingual_agreement [--languages en,de,ru,cs,zh] [--fortunes DIR]
 
 Corpora: Debian's fortunes in English, German, Russian, Czech and Chinese (``make data`` installs
 them). For each record, each naive pair below runs the same-looking step in Python and in a
@@ -69,6 +69,8 @@ def disagreements(texts: list[str], python_fn, graph_rows: list) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--languages", default="en,de,ru,cs,zh")
+    parser.add_argument("--fortunes", default=os.environ.get("LEXIVISION_FORTUNES", "/usr/share/games/fortunes"),
+                        help="the fortunes folder (its language sub-folders, and fortunes-zh's files)")
     args = parser.parse_args(argv)
 
     import tensorflow as tf
@@ -87,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     table: dict[str, list[str]] = {name: [] for name in [*steps, "lexivision tokens (tokenize vs TextPreprocessor)"]}
     counts = []
     for language in args.languages.split(","):
-        texts = [r.text for r in read_fortunes(language=language)]
+        texts = [r.text for r in read_fortunes(args.fortunes, language)]
         counts.append(len(texts))
         for name, (python_fn, _) in steps.items():
             rows = _decoded(_graph_rows(tf, graphs[name], texts))
