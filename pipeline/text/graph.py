@@ -12,8 +12,8 @@ from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replacement
 
 __all__ = [
-    "check_exportable", "coerce_known_utf8", "coerce_utf8", "fast_path", "fast_rows", "full_path", "lookup_or_keep", "merge_phrases",
-    "normalize", "split_tokens", "string_table", "text_to_tokens",
+    "check_exportable", "coerce_known_utf8", "coerce_utf8", "fast_path", "fast_rows", "full_path", "lookup_or_keep",
+    "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
 ]
 
 _P = patterns("re2")
