@@ -21,13 +21,13 @@ import statistics
 import time
 from pathlib import Path
 
+from pipeline.corpus.fortunes import LANGUAGES, fortune_files
+
 FORTUNES = Path(os.environ.get("LEXIVISION_FORTUNES", "/usr/share/games/fortunes"))
 
 
 def corpus(min_words: int, language: str = "en") -> tuple[list[str], int]:
     """One language's fortunes records, repeated to at least ``min_words`` words, and their word count."""
-    from pipeline.corpus.fortunes import fortune_files
-
     records = []
     for path in fortune_files(FORTUNES, language):
         records += [r for r in path.read_bytes().decode("utf-8", "replace").split("\n%\n") if r.strip("%\n")]
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--only", choices=("graph", "python"))
     parser.add_argument("--repeat", type=int, default=3, help="graph runs per contender, alternated")
-    parser.add_argument("--language", choices=("en", "de", "ru", "cs", "zh"), default="en",
+    parser.add_argument("--language", choices=tuple(LANGUAGES), default="en",
                         help="which Debian fortunes corpus (default: English)")
     args = parser.parse_args(argv)
     texts, words = corpus(args.words, args.language)

@@ -24,6 +24,9 @@ import os
 import re
 import unicodedata
 
+from benchmarks.bench_text import FORTUNES
+from pipeline.corpus.fortunes import LANGUAGES
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 WORD_PATTERN = r"\w+|[^\w\s]"
@@ -68,8 +71,8 @@ def disagreements(texts: list[str], python_fn, graph_rows: list) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--languages", default="en,de,ru,cs,zh")
-    parser.add_argument("--fortunes", default=os.environ.get("LEXIVISION_FORTUNES", "/usr/share/games/fortunes"),
+    parser.add_argument("--languages", default=",".join(LANGUAGES))
+    parser.add_argument("--fortunes", default=FORTUNES,
                         help="the fortunes folder (its language sub-folders, and fortunes-zh's files)")
     args = parser.parse_args(argv)
 

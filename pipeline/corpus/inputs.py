@@ -83,8 +83,8 @@ def _files_below(folder: Path, seen: set[Path]) -> list[Path]:
     for entry in _listing(folder):
         if entry.is_dir():
             files += _files_below(entry, seen)
-        elif entry.is_file() and entry.resolve() not in seen:
-            seen.add(entry.resolve())
+        elif entry.is_file() and (real := entry.resolve()) not in seen:
+            seen.add(real)
             files.append(entry)
     return files
 

@@ -59,12 +59,19 @@ def _regexes(text: str) -> _Regexes:
     return _BMP if not text or max(text) <= "\uffff" else _ALL_PLANES
 
 
-_SPACE = _BMP.space  # for ASCII text
+# What the space and control steps do to each ASCII character that they change (\x1c-\x1f become
+# " ", the other controls but \t-\r go), as one str.translate table.
+_ASCII_STEPS = {
+    cp: after or None
+    for cp in range(128)
+    if (after := _BMP.control.sub("", _BMP.space.sub(" ", chr(cp)))) != chr(cp)
+}
+_ASCII_TO_CHANGE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _ASCII_STEPS) + "]")
 _PA = patterns("python", ascii_only=True)
-# what the space and control steps change in ASCII text (\x1c-\x1f, and controls other than \t-\r)
-_ASCII_TO_CHANGE = re.compile("[" + _PA["space"][1:-1] + _PA["control"][1:-2] + "]")
 _CLITIC_ASCII = re.compile(_PA["clitic"])
 _SEPARATE_ASCII = re.compile(_splitting(_PA["separate"]))
+
+
 def _rewriter(template: str) -> Callable[[re.Match], str]:
     """A replacement template with group references (``\\1``) as a function of the match.
 
@@ -86,7 +93,6 @@ def _rewriter(template: str) -> Callable[[re.Match], str]:
 
 
 _CLITIC_SUB = _rewriter(replacement("clitic", "python"))
-_ASCII_CONTROL = "".join(chr(c) for c in range(128) if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace())
 
 
 def to_text(value: str | bytes) -> str:
@@ -119,12 +125,12 @@ def normalize(text: str, config: TextConfig) -> str:
         # Equivalent for ASCII: NFKC and NFD leave it unchanged, no character is unassigned,
         # and every class intersected with ASCII is what the general patterns match there.
         if _ASCII_TO_CHANGE.search(text):
-            text = _SPACE.sub(" ", text).translate(_DELETE_ASCII_CONTROL)
+            text = text.translate(_ASCII_STEPS)
         return text.lower() if config.lowercase else text
     text = _regexes(text).unassigned.sub("\ufffd", text)
     if config.normalization == "nfkc":
         text = unicodedata.normalize("NFKC", text)
-    regexes = _regexes(text)
+    regexes = _regexes(text)  # again: NFKC (and NFD below) map some BMP ideographs above U+FFFF
     text = regexes.control.sub("", regexes.space.sub(" ", text))
     if config.lowercase:
         text = _lower(text)
@@ -134,7 +140,6 @@ def normalize(text: str, config: TextConfig) -> str:
     return text
 
 
-_DELETE_ASCII_CONTROL = {ord(c): None for c in _ASCII_CONTROL}
 
 
 def split_tokens(text: str, config: TextConfig) -> list[str]:
