@@ -13,6 +13,10 @@ stage (one private thread, reduced in C++), minus the bare input; medians of ``-
 - The vocabulary lookup of the separated tokens: ``tf.lookup.StaticHashTable`` (the layer's) and
   tf-text's ``FastWordpieceTokenizer`` over the same tokens (a trie; a whole-word vocabulary gives
   each token one id or ``[UNK]``), after checking that both give the same ids.
+- Two ways to a cheaper tail, both measured slower: tf-text's ``WhitespaceTokenizer`` against
+  ``tf.strings.split`` on the separated heads; and skipping the heads' lowercasing with a table
+  that also holds each vocabulary word Capitalised and in CAPITALS (its misses lowercased and
+  looked up again), against the layer's lowercase + separate + split + lookup.
 - The cost of an op as such inside ``tf.data``: a chain of ``tf.roll`` on each batch's
   ``int32`` row lengths and on its strings (a copy of every row), per op and batch; and how many
   such ops each layer's traced graph runs per batch. An op costs this even on the few rows, or
@@ -72,6 +76,34 @@ def roll_chain(tf, ops: int, strings: bool):
     return stage
 
 
+def cased_lookup(tf, vocab, table, separate: str):
+    """Separate, split and look up heads that were not lowercased, with a table of cased forms.
+
+    ``table`` is the layer's (lowercase keys); the cased table maps each ASCII vocabulary word, its
+    Capitalised and its CAPITALS form to the word's id, and its misses are lowercased and looked up
+    in ``table``. Exact on plain ASCII but for mixed-case clitics (``'Re``, ``N't``).
+    """
+    tokens = vocab.tokens(include_specials=True)
+    first = 1 + vocab.num_oov_indices
+    keys: dict[str, int] = {}
+    for index, word in enumerate(tokens[first:], start=first):
+        forms = {word, word[:1].upper() + word[1:], word.upper()} if word.isascii() else {word}
+        keys.update((form, index) for form in forms if form.lower() == word or form == word)
+    cased = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(tf.constant(list(keys)), tf.constant(list(keys.values()), tf.int64)), -1
+    )
+
+    def run(heads):
+        split = tf.strings.split(tf.strings.regex_replace(heads, separate, " \\0 "))
+        flat = split.flat_values
+        ids = cased.lookup(flat)
+        missed = tf.where(ids < 0)
+        again = table.lookup(tf.strings.lower(tf.gather_nd(flat, missed)))
+        return split.with_flat_values(tf.tensor_scatter_nd_update(ids, missed, again))
+
+    return run, len(keys)
+
+
 def _python_matches(pattern: str, rows: list[str]) -> int:
     compiled = re.compile(pattern)
     return sum(1 for row in rows for _ in compiled.finditer(row))
@@ -91,7 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     ours = TextPreprocessor(config, vocab)
     table = ours._table
     data = tf.data.Dataset.from_tensor_slices(texts).batch(args.batch)
-    heads = data.map(lambda t: tf.strings.lower(graph.fast_rows(t, config, config.room)[0])).cache()
+    raw_heads = data.map(lambda t: graph.fast_rows(t, config, config.room)[0]).cache()
+    heads = raw_heads.map(tf.strings.lower).cache()
+    separate = graph._PA["separate_plain"]
+    separated = heads.map(lambda t: tf.strings.regex_replace(t, separate, " \\0 ")).cache()
+    whitespace = tf_text.WhitespaceTokenizer()
+
+    def lowercase_lookup(t):  # the layer's fast path and tail
+        split = tf.strings.split(tf.strings.regex_replace(tf.strings.lower(t), separate, " \\0 "))
+        return split.with_flat_values(table.lookup(split.flat_values))
+
+    cased, cased_keys = cased_lookup(tf, vocab, table, separate)
     tokens = data.map(lambda t: tf.strings.split(graph._separated(t, config, config.room)).flat_values).cache()
     # index 0 (padding) and 1 (OOV) renamed: FastWordpiece needs non-empty entries and its unknown token
     trie = tf_text.FastWordpieceTokenizer(
@@ -100,14 +142,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     same = all(bool(tf.reduce_all(table.lookup(t) == trie.tokenize(t).flat_values)) for t in tokens.take(20))
     print(f"hash table and trie give the same ids on 20 batches: {same}")
+    same = all(tf.strings.split(t).to_list() == whitespace.tokenize(t).to_list() for t in separated.take(20))
+    print(f"tf.strings.split and WhitespaceTokenizer give the same tokens on 20 batches: {same}")
+    same = all(lowercase_lookup(t).to_list() == cased(t).to_list() for t in raw_heads.take(20))
+    print(f"lowercased lookup and cased-forms lookup give the same ids on 20 batches: {same}")
 
     regexes = regex_plan()
     ops = {name: (heads, lambda t, p=p, r=r: tf.strings.regex_replace(t, p, r)) for name, (p, r, _) in regexes.items()}
     ops.update({
         "hash table lookup (the layer)": (tokens, table.lookup),
         "FastWordpiece trie lookup": (tokens, lambda t: trie.tokenize(t).flat_values),
+        "tf.strings.split": (separated, tf.strings.split),
+        "tf_text.WhitespaceTokenizer": (separated, whitespace.tokenize),
+        "lowercase, separate, split, lookup (the layer)": (raw_heads, lowercase_lookup),
+        f"separate, split, lookup in {cased_keys} cased forms": (raw_heads, cased),
     })
-    bare = {"heads": one_thread_runner(tf, heads, tf.identity), "tokens": one_thread_runner(tf, tokens, tf.identity)}
+    bare = {source: one_thread_runner(tf, data_, tf.identity) for source, data_ in
+            (("heads", heads), ("tokens", tokens), ("separated", separated), ("raw heads", raw_heads))}
     for kind in ("int32", "string"):
         for n in (0, CHAIN):
             ops[f"{kind} chain {n}"] = (data, roll_chain(tf, n, strings=kind == "string"))
@@ -128,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("hash table lookup (the layer)", "FastWordpiece trie lookup"):
         ms = median[name] - median["tokens"]
         print(f"  {name:45s} {ms:7.1f} ms   {1e6 * ms / n_tokens:5.0f} ns per token")
+    for name in ("tf.strings.split", "tf_text.WhitespaceTokenizer"):
+        print(f"  split the separated heads, {name:33s} {median[name] - median['separated']:7.1f} ms")
+    for name in ("lowercase, separate, split, lookup (the layer)", f"separate, split, lookup in {cased_keys} cased forms"):
+        print(f"  {name:54s} {median[name] - median['raw heads']:7.1f} ms")
     batches = -(-len(texts) // args.batch)
     for kind in ("int32", "string"):
         ms = median[f"{kind} chain {CHAIN}"] - median[f"{kind} chain 0"]

@@ -16,6 +16,11 @@ def test_profile_ops_reports_regex_and_lookup_costs(capsys, fortunes_dir, monkey
     assert profile_text_ops.main(["--words", "1", "--rounds", "1", "--batch", "512"]) == 0
     out = capsys.readouterr().out
     assert "hash table and trie give the same ids on 20 batches: True" in out, out
+    # the alternatives it times must give the layer's own tokens and ids, or they time something else
+    assert "tf.strings.split and WhitespaceTokenizer give the same tokens on 20 batches: True" in out, out
+    assert "lowercased lookup and cased-forms lookup give the same ids on 20 batches: True" in out, out
+    assert len(re.findall(r"split the separated heads, \S+\s+-?\d+\.\d ms", out)) == 2, out
+    assert re.search(r"separate, split, lookup in (\d+) cased forms\s+-?\d+\.\d ms", out), out
     matches = {
         name: int(count)
         for name, count in re.findall(r"regex_replace, (.+?)\s+-?\d+\.\d ms\s+matches\s+(\d+)", out)
