@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import re
 import sys
@@ -293,8 +295,27 @@ def _init_worker(config_dict: dict, lemma_table: Mapping[str, str] | None) -> No
     _WORKER_PIPE = TokenPipeline(TextConfig.from_dict(config_dict), lemma_table)
 
 
-def _tokenize_chunk(chunk: list) -> list[list[str]]:
-    return list(_WORKER_PIPE.pipe(chunk))
+# A chunk's token lists travel back from a worker as one string, tokens joined by NUL and texts by
+# SOH: pickling lists of short strings cost the parent more than splitting that string does
+# (BENCHMARKS.md, "Python path, two workers").
+_TOKEN_SEP, _TEXT_SEP = "\x00", "\x01"
+
+
+def _tokenize_chunk(chunk: list) -> str | list[list[str]]:
+    docs = list(_WORKER_PIPE.pipe(chunk))
+    joined = _TEXT_SEP.join(_TOKEN_SEP.join(tokens) for tokens in docs)
+    separators = sum(map(len, docs)) - sum(1 for tokens in docs if tokens) + len(docs) - 1
+    # a token holding a separator (say, from a user's lemma table) or an empty token would not
+    # come back intact: such a chunk travels as lists
+    if joined.count(_TOKEN_SEP) + joined.count(_TEXT_SEP) != separators or any("" in tokens for tokens in docs):
+        return docs
+    return joined
+
+
+def _unpack(result: str | list[list[str]]) -> list[list[str]]:
+    if not isinstance(result, str):
+        return result
+    return [text.split(_TOKEN_SEP) if text else [] for text in result.split(_TEXT_SEP)]
 
 
 def _tokenize_parallel(texts, config, lemma_table, workers, chunk_size) -> list[list[str]]:
@@ -302,10 +323,26 @@ def _tokenize_parallel(texts, config, lemma_table, workers, chunk_size) -> list[
     method = "fork" if sys.platform == "linux" and "tensorflow" not in sys.modules else "spawn"
     ctx = multiprocessing.get_context(method)
     out: list[list[str]] = []
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(config.to_dict(), lemma_table)) as pool:
-        for tokens in pool.imap(_tokenize_chunk, _chunks(texts, chunk_size)):
-            out.extend(tokens)
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(config.to_dict(), lemma_table)) as pool, _no_gc():
+        for result in pool.imap(_tokenize_chunk, _chunks(texts, chunk_size)):
+            out.extend(_unpack(result))
     return out
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """The cyclic garbage collector paused while the parent builds the token lists.
+
+    Lists of strings hold no cycles, but every list counts towards the collector's thresholds, and
+    its passes over the growing output took about as long as building it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def sequence(tokens: list[str], config: TextConfig) -> list[str]:

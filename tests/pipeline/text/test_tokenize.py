@@ -48,7 +48,30 @@ def test_tokenize_five_megabyte_document():
 
 def test_tokenize_workers_match_single_process():
     texts = [f"Doc {i}: it's number {i}, isn't it?" for i in range(900)]
+    texts[5:5] = ["", "   ", "\x00\x01", "San Francisco"]  # texts with no tokens keep their place
     assert tokenize(texts, workers=2, chunk_size=100) == tokenize(texts)
+
+
+def test_tokenize_workers_keep_tokens_that_hold_the_transport_separators():
+    # workers send a chunk's tokens back joined by NUL and SOH; a token holding either (here from a
+    # user's lemma table), or an empty one, must still come back whole
+    from pipeline.text import tokenize as module
+
+    config = TextConfig(lemmatize=True)
+    table = {"cat": "c\x00t", "dog": "d\x01g", "the": ""}
+    plain = ["Plain words only.", "", "Two, words."]
+    # chunks of 3: joined, joined, lists, lists (one empty token reads like no token), joined
+    texts = plain * 2 + ["The cat.", "A dog!", ""] + ["The", "", "Two, words."] + plain
+    single = tokenize(texts, config, lemma_table=table)
+    assert single[6:10] == [["", "c\x00t", "."], ["a", "d\x01g", "!"], [], [""]]
+    assert tokenize(texts, config, lemma_table=table, workers=2, chunk_size=3) == single
+    module._init_worker(config.to_dict(), table)  # the transport itself, in this process
+    try:
+        assert module._tokenize_chunk(plain) == "plain\x00words\x00only\x00.\x01\x01two\x00,\x00words\x00."
+        assert module._tokenize_chunk(texts[6:9]) == single[6:9]
+        assert module._tokenize_chunk(texts[9:12]) == single[9:12]
+    finally:
+        module._WORKER_PIPE = None
 
 
 def test_tokenize_rejects_bad_workers_and_types():
