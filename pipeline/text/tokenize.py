@@ -259,8 +259,10 @@ def tokenize(
     """Tokens of one text, or a token list per text (in order).
 
     ``workers > 1`` tokenises chunks of ``chunk_size`` texts in that many
-    processes. Start/end tokens and ``max_length`` are not applied here: they
-    belong to the id sequences (see :func:`sequence` and :func:`encode`).
+    processes; meanwhile this process pauses Python's cyclic garbage collector
+    (``gc``) while it collects their token lists. Start/end tokens and
+    ``max_length`` are not applied here: they belong to the id sequences (see
+    :func:`sequence` and :func:`encode`).
 
     >>> tokenize(["Don't panic!", ""])
     [['do', "n't", 'panic', '!'], []]

@@ -74,6 +74,23 @@ def test_tokenize_workers_keep_tokens_that_hold_the_transport_separators():
         module._WORKER_PIPE = None
 
 
+def test_tokenize_workers_restore_the_garbage_collector():
+    import gc
+
+    assert gc.isenabled()
+    assert tokenize(["a b"] * 10, workers=2, chunk_size=5) == [["a", "b"]] * 10
+    assert gc.isenabled()
+    with pytest.raises(TypeError, match="expected text as str or bytes"):  # a worker's error
+        tokenize(["a", 3], workers=2, chunk_size=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        tokenize(["a"] * 4, workers=2, chunk_size=2)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+
 def test_tokenize_rejects_bad_workers_and_types():
     with pytest.raises(ValueError, match="workers"):
         tokenize(["a"], workers=0)
