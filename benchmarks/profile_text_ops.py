@@ -76,8 +76,9 @@ def roll_chain(tf, ops: int, strings: bool):
     return stage
 
 
-def cased_lookup(tf, vocab, table, separate: str):
-    """Separate, split and look up heads that were not lowercased, with a table of cased forms.
+def cased_lookup(tf, vocab, table, separate):
+    """Separate (``separate``, the layer's pass), split and look up heads that were not lowercased,
+    with a table of cased forms.
 
     ``table`` is the layer's (lowercase keys); the cased table maps each ASCII vocabulary word, its
     Capitalised and its CAPITALS form to the word's id, and its misses are lowercased and looked up
@@ -94,7 +95,7 @@ def cased_lookup(tf, vocab, table, separate: str):
     )
 
     def run(heads):
-        split = tf.strings.split(tf.strings.regex_replace(heads, separate, " \\0 "))
+        split = tf.strings.split(separate(heads))
         flat = split.flat_values
         ids = cased.lookup(flat)
         missed = tf.where(ids < 0)
@@ -125,15 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     data = tf.data.Dataset.from_tensor_slices(texts).batch(args.batch)
     raw_heads = data.map(lambda t: graph.fast_rows(t, config, config.room)[0]).cache()
     heads = raw_heads.map(tf.strings.lower).cache()
-    separate = graph._PA["separate_plain"]
-    separated = heads.map(lambda t: tf.strings.regex_replace(t, separate, " \\0 ")).cache()
+    separated = raw_heads.map(lambda t: graph.fast_path(t, config)).cache()
     whitespace = tf_text.WhitespaceTokenizer()
 
-    def lowercase_lookup(t):  # the layer's fast path and tail
-        split = tf.strings.split(tf.strings.regex_replace(tf.strings.lower(t), separate, " \\0 "))
+    def lowercase_lookup(t):  # the layer's fast path (lowercase, separate) and tail
+        split = tf.strings.split(graph.fast_path(t, config))
         return split.with_flat_values(table.lookup(split.flat_values))
 
-    cased, cased_keys = cased_lookup(tf, vocab, table, separate)
+    # the fast path's separation alone, without its lowercasing
+    cased, cased_keys = cased_lookup(tf, vocab, table, lambda t: graph._sub(t, "separate_plain", ascii_only=True))
     tokens = data.map(lambda t: tf.strings.split(graph._separated(t, config, config.room)).flat_values).cache()
     # index 0 (padding) and 1 (OOV) renamed: FastWordpiece needs non-empty entries and its unknown token
     trie = tf_text.FastWordpieceTokenizer(

@@ -142,8 +142,6 @@ def normalize(text: str, config: TextConfig) -> str:
     return text
 
 
-
-
 def split_tokens(text: str, config: TextConfig) -> list[str]:
     """Tokenise normalised text."""
     if config.tokenizer == "whitespace":
