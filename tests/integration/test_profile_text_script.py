@@ -16,8 +16,54 @@ def test_profile_stages_reproduce_both_layers_and_report_each_stage(capsys, fort
     assert profile_text_stages.main(["--words", "1", "--rounds", "1", "--batch", "512"]) == 0
     out = capsys.readouterr().out
     assert out.count("staged prefixes give the layer's ids: True") == 2, out
-    for stage in ("+ head pass (RE2, per row)", "+ full path for redo rows", "+ strip punctuation (RE2)"):
+    # the design it times beside the layer must give the layer's ids, or it times something else
+    assert re.search(r"the design without a head pass gives the layer's ids on all \d+ texts: True", out), out
+    for stage in ("+ head pass (RE2, per row)", "+ full path for redo rows", "+ strip punctuation (RE2)",
+                  "+ lookup, misses checked"):
         assert re.search(re.escape(stage) + r"\s+\d+\.\d\s+stage\s+[+-]\d+\.\d", out), stage
     looked_up = [int(n) for n in re.findall(r"\((\d+) tokens looked up\)", out)]
-    assert len(looked_up) == 2 and all(n > 400_000 for n in looked_up), looked_up  # one pass over the fortunes
+    assert len(looked_up) == 3 and all(n > 400_000 for n in looked_up), looked_up  # one pass over the fortunes
+    # without the head cut the design looks up every token of a row's first 512 bytes
+    assert looked_up[2] > looked_up[1], looked_up
     assert 0.3 < float(re.search(r"CPU time\): (\S+)", out).group(1)) < 3
+    assert 0.3 < float(re.search(r"without a head pass\): (\S+)", out).group(1)) < 3
+
+
+def test_design_without_head_pass_matches_the_layer_on_corner_cases():
+    """The design's claim of exactness is tested where it is hardest: random text over clitic letters,
+    apostrophes, "_", combining and compatibility characters, control bytes and invalid UTF-8,
+    with a vocabulary of every token the Python twin gives (so a wrong token would be found)."""
+    import random
+
+    import tensorflow as tf
+
+    from benchmarks import profile_text_stages
+    from pipeline.text.config import TextConfig
+    from pipeline.text.preprocessor import TextPreprocessor
+    from pipeline.text.tokenize import tokenize
+    from vocab import Vocabulary
+
+    pieces = [*"aAsSnNtTrReEvVlLdDmM'\u2019_.,1 \t\n-(=", "\u0301", "\u0338", "\u2460", "\ufb01", "\u00e9",
+              "\u00c9", "\x08", "\u00a0", "\u00df", "\u0130", "\uff53", "\u4e00", "\udcff"]
+    rng = random.Random(7)
+    # a random tail after 56-63 one-letter words: the tail's tokens straddle the 64th, the last one
+    # kept, so a wrong token just before a bad one is kept while the bad one, which sends its row to
+    # the full path, is not
+    texts = ["w " * rng.randint(56, 63) + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+             for _ in range(3000)]
+    corners = ["He\u2019s", "1,\u2460", "x=\u0338y", "it's's", "'sn't", "'r'll", "x'd'", "_isn't_", "\ufb01ne's",
+               "a\udcff's"]
+    texts += ["w " * words + corner for corner in corners for words in range(58, 64)]
+    texts += ["a" * 600 + " b", "word " * 150 + "it's", "abcdefg " * 70]  # cut at 512 bytes: the last inside token 64
+    raw = [t.encode("utf-8", "surrogateescape") for t in texts]  # "\udcff" -> the invalid byte 0xFF
+    config = TextConfig()
+    vocab = Vocabulary.build(tokenize([r.decode("utf-8", "replace") for r in raw], config))
+    layer = TextPreprocessor(config, vocab)
+    design = profile_text_stages.no_head_pass(tf, layer)[-1][1]
+    differ = []
+    for start in range(0, len(raw), 256):
+        batch = tf.constant(raw[start : start + 256])
+        rows = tf.where(tf.reduce_any(design(batch) != layer(batch), axis=1))[:, 0]
+        differ += [raw[start + int(row)] for row in rows]
+    assert differ == [], differ[:5]
+    assert sum(b"\xff" in r for r in raw) > 100  # the invalid byte is in the sample
