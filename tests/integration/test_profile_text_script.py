@@ -54,7 +54,8 @@ def test_design_without_head_pass_matches_the_layer_on_corner_cases():
     corners = ["He\u2019s", "1,\u2460", "x=\u0338y", "it's's", "'sn't", "'r'll", "x'd'", "_isn't_", "\ufb01ne's",
                "a\udcff's"]
     texts += ["w " * words + corner for corner in corners for words in range(58, 64)]
-    texts += ["a" * 600 + " b", "word " * 150 + "it's", "abcdefg " * 70]  # cut at 512 bytes: the last inside token 64
+    texts += ["a" * 600 + " b", "abcdefghij " * 60, "word " * 150 + "it's"]  # cut at 512 bytes, the first two
+    # inside a token before the 64th
     raw = [t.encode("utf-8", "surrogateescape") for t in texts]  # "\udcff" -> the invalid byte 0xFF
     config = TextConfig()
     vocab = Vocabulary.build(tokenize([r.decode("utf-8", "replace") for r in raw], config))
