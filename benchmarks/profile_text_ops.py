@@ -84,15 +84,15 @@ def cased_lookup(tf, vocab, table, separate):
     Capitalised and its CAPITALS form to the word's id, and its misses are lowercased and looked up
     in ``table``. Exact on plain ASCII but for mixed-case clitics (``'Re``, ``N't``).
     """
+    from pipeline.text.graph import string_table
+
     tokens = vocab.tokens(include_specials=True)
     first = 1 + vocab.num_oov_indices
     keys: dict[str, int] = {}
     for index, word in enumerate(tokens[first:], start=first):
         forms = {word, word[:1].upper() + word[1:], word.upper()} if word.isascii() else {word}
         keys.update((form, index) for form in forms if form.lower() == word or form == word)
-    cased = tf.lookup.StaticHashTable(
-        tf.lookup.KeyValueTensorInitializer(tf.constant(list(keys)), tf.constant(list(keys.values()), tf.int64)), -1
-    )
+    cased = string_table(keys, default=-1)
 
     def run(heads):
         split = tf.strings.split(separate(heads))

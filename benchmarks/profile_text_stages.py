@@ -144,9 +144,7 @@ def no_head_pass(tf, ours):
         word: index for index, word in enumerate(vocab.tokens(include_specials=True)[first:], start=first)
         if re.fullmatch("[\\x21-\\x7e]+", word) and ("'" not in word or word in alone)
     }
-    clean = tf.lookup.StaticHashTable(
-        tf.lookup.KeyValueTensorInitializer(tf.constant(list(words)), tf.constant(list(words.values()), tf.int64)), -1
-    )
+    clean = graph.string_table(words, default=-1)
     separate = f"{BAD_RUN}|{patterns('re2', ascii_only=True)['separate_plain']}"
 
     def cut(t):
