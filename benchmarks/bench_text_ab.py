@@ -1,10 +1,10 @@
-"""A/B of the in-graph text layer: ``graph.py`` and ``rules.py`` at a git revision against the working tree.
+"""A/B of the in-graph text layer: ``preprocessor.py``, ``graph.py`` and ``rules.py`` at a git revision against the working tree.
 
     PYTHONPATH=. python -m benchmarks.bench_text_ab [--rev HEAD] [--words 4000000] [--repeat 5]
                                                    [--one-thread] [--language en|de|ru|cs|zh]
 
-Both layers (A: the graph module from ``git show REV:pipeline/text/graph.py``, built on that
-revision's ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same
+Both layers (A: the layer from ``git show REV:pipeline/text/preprocessor.py`` on that revision's
+``graph.py`` and ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same
 ``tf.data`` pipeline as in ``bench_text`` (default config, batch 256), alternated ``--repeat``
 times in one process, so that the machine's drift hits all three alike. It first checks that A
 and B give the same ids on the first 20 batches (a difference is printed, not fatal: switching
@@ -41,6 +41,17 @@ def _module_at(rev: str, path: str, name: str):
     return module
 
 
+def _layer_class_at(rev: str, graph_a):
+    """``TextPreprocessor`` as it was at ``rev``, on ``graph_a`` (that revision's graph module)."""
+    package = sys.modules["pipeline.text"]
+    saved = package.graph, sys.modules["pipeline.text.graph"]
+    package.graph = sys.modules["pipeline.text.graph"] = graph_a  # what its "from pipeline.text import graph" gets
+    try:
+        return _module_at(rev, "pipeline/text/preprocessor.py", "preprocessor_a").TextPreprocessor
+    finally:
+        package.graph, sys.modules["pipeline.text.graph"] = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", default="HEAD", help="git revision of layer A")
@@ -64,17 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     if "max_tokens" not in inspect.signature(graph_a.text_to_tokens).parameters:  # revisions before heads
         whole = graph_a.text_to_tokens
         graph_a.text_to_tokens = lambda text, config, max_tokens=None: whole(text, config)
-    graph_b = preprocessor.graph
+    layer_a = _layer_class_at(args.rev, graph_a)
 
     texts, words = corpus(args.words, args.language)
     config, vocab, peer = graph_contenders(texts)
     contenders = {}
-    for name, module in (("A", graph_a), ("B", graph_b)):
-        preprocessor.graph = module  # read when the layer's call is traced, just below
-        layer = preprocessor.TextPreprocessor(config, vocab)
+    for name, layer_class in (("A", layer_a), ("B", preprocessor.TextPreprocessor)):
+        layer = layer_class(config, vocab)
         contenders[name] = tf.function(lambda t, layer=layer: layer(t)).get_concrete_function(
             tf.TensorSpec([None], tf.string))
-    preprocessor.graph = graph_b
     contenders["TextVectorization"] = peer
     data = tf.data.Dataset.from_tensor_slices(texts).batch(256)
 

@@ -17,6 +17,8 @@ from vocab import Vocabulary, load_stop_words
 __all__ = ["TextPreprocessor"]
 
 _VOCAB_ASSET = "vocabulary.txt"
+_ROW_MARK_ID = -2  # the vocabulary table's value for graph.ROW_MARK
+_HASHED_OOV = -1  # its value for out-of-vocabulary tokens when they are hashed to several OOV ids
 _LEMMA_ASSET = "lemmas.tsv"
 
 
@@ -87,14 +89,16 @@ class TextPreprocessor(keras.layers.Layer):
         if not isinstance(vocabulary, Vocabulary):
             vocabulary = Vocabulary.load(vocabulary)
         self.vocabulary = vocabulary
-        keys = vocabulary.tokens(include_specials=True)[1 + vocabulary.num_oov_indices :]
+        keys = [token.encode("utf-8") for token in vocabulary.tokens(include_specials=True)[1 + vocabulary.num_oov_indices :]]
         first = 1 + vocabulary.num_oov_indices
         self._table = tf.lookup.StaticHashTable(
             tf.lookup.KeyValueTensorInitializer(
-                tf.constant(keys, tf.string), tf.range(first, first + len(keys), dtype=tf.int64)
+                # graph.ROW_MARK (never a token of the vocabulary: not UTF-8) finds where rows start
+                tf.constant(keys + [graph.ROW_MARK], tf.string),
+                tf.concat([tf.range(first, first + len(keys), dtype=tf.int64), [_ROW_MARK_ID]], axis=0),
             ),
-            # one OOV id: the table answers it directly; several: -1 marks the tokens to hash
-            default_value=1 if vocabulary.num_oov_indices == 1 else -1,
+            # one OOV id: the table answers it directly; several: _HASHED_OOV marks the tokens to hash
+            default_value=1 if vocabulary.num_oov_indices == 1 else _HASHED_OOV,
         )
 
     def set_lemma_table(self, table: Mapping[str, str]) -> None:
@@ -122,6 +126,16 @@ class TextPreprocessor(keras.layers.Layer):
 
     # Graph -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _rows(inputs) -> tf.Tensor:
+        """A scalar, ``[batch]`` or ``[batch, 1]`` of strings -> ``[batch]``."""
+        inputs = tf.convert_to_tensor(inputs, dtype=tf.string)
+        if inputs.shape.rank == 0:
+            inputs = tf.expand_dims(inputs, 0)
+        if inputs.shape.rank == 2:
+            inputs = tf.squeeze(inputs, axis=-1)
+        return inputs
+
     def tokens(self, inputs, max_tokens: int | None = None) -> tf.RaggedTensor:
         """[batch] strings -> [batch, (tokens)] after every token-level step (as ``pipeline.tokenize``).
 
@@ -129,11 +143,7 @@ class TextPreprocessor(keras.layers.Layer):
         more); long rows may then lose later tokens, which saves work. Ignored when stop words or
         phrases change the number of tokens.
         """
-        inputs = tf.convert_to_tensor(inputs, dtype=tf.string)
-        if inputs.shape.rank == 0:
-            inputs = tf.expand_dims(inputs, 0)
-        if inputs.shape.rank == 2:
-            inputs = tf.squeeze(inputs, axis=-1)
+        inputs = self._rows(inputs)
         config = self.config
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
             raise ValueError(f"max_tokens must be None or an int >= 1. Received: max_tokens={max_tokens!r}")
@@ -148,20 +158,44 @@ class TextPreprocessor(keras.layers.Layer):
             tokens = tf.ragged.boolean_mask(tokens, tf.equal(self._stop_table.lookup(tokens), 0))
         return tokens
 
+    def _lookup(self, tokens: tf.Tensor) -> tf.Tensor:
+        """Flat tokens -> ids (``graph.ROW_MARK`` -> ``_ROW_MARK_ID``)."""
+        ids = self._table.lookup(tokens)
+        if self.vocabulary.num_oov_indices > 1:
+            oov = tf.strings.to_hash_bucket_fast(tokens, self.vocabulary.num_oov_indices) + 1
+            ids = tf.where(tf.equal(ids, _HASHED_OOV), oov, ids)
+        return ids
+
+    def _joined_ids(self, inputs: tf.Tensor) -> tf.Tensor:
+        """``call`` without phrases, stop words or sequence tokens: the whole batch as one list of tokens.
+
+        ``graph.joined_tokens`` gives each row's tokens after a mark, then the rows that the full
+        path redid; the marks' positions are the row splits, and the redone rows' padded ids replace
+        those of their rows.
+        """
+        length = self.config.max_length
+        tokens, redo = graph.joined_tokens(inputs, self.config, self.config.room)
+        if self._lemma_table is not None:
+            tokens = graph.lookup_or_keep(tokens, self._lemma_table)
+        ids = self._lookup(tokens)
+        splits = tf.concat([tf.where(tf.equal(ids, _ROW_MARK_ID))[:, 0], tf.shape(ids, out_type=tf.int64)], axis=0)
+        # each row starts with its mark: one column more, then dropped
+        padded = tf.RaggedTensor.from_row_splits(ids, splits, validate=False).to_tensor(0, shape=[None, length + 1])[:, 1:]
+        batch = tf.shape(inputs)[0]
+        return tf.tensor_scatter_nd_update(padded[:batch], redo, padded[batch : batch + tf.shape(redo)[0]])
+
     def call(self, inputs):
         if self._table is None:
             raise ValueError("TextPreprocessor has no vocabulary; pass one or call set_vocabulary() first")
         config = self.config
+        inputs = self._rows(inputs)
+        if self._phrase_table is None and self._stop_table is None and not (config.start_token or config.end_token):
+            return self._joined_ids(inputs)
         tokens = self.tokens(inputs, max_tokens=config.room)
         vocab = self.vocabulary
         if config.end_token:  # the end token comes after the truncated tokens; otherwise to_tensor truncates
             tokens = tokens[:, : config.room]
-        flat = tokens.flat_values
-        ids = self._table.lookup(flat)
-        if vocab.num_oov_indices > 1:
-            oov = tf.strings.to_hash_bucket_fast(flat, vocab.num_oov_indices) + 1
-            ids = tf.where(ids < 0, oov, ids)
-        ids = tokens.with_flat_values(ids)
+        ids = tokens.with_flat_values(self._lookup(tokens.flat_values))
         batch = tokens.nrows()
         if config.start_token:
             start = tf.fill([batch, 1], tf.constant(vocab.token_id(START_TOKEN), tf.int64))
