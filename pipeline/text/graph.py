@@ -203,7 +203,7 @@ def text_to_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None =
     return tf.strings.split(_separated(text, config, max_tokens))
 
 
-# The token that starts each row in ``joined_tokens``: a byte that no valid UTF-8 holds, so no row's
+# The token that ends each row in ``joined_tokens``: a byte that no valid UTF-8 holds, so no row's
 # token can equal it (the fast path's rows are ASCII, the full path's valid UTF-8), and that no rule
 # matches (lowercasing and the ASCII passes leave it alone).
 ROW_MARK = b"\xff"
@@ -211,7 +211,7 @@ _ROW_SEP = b" " + ROW_MARK + b" "
 
 
 def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
-    """``text_to_tokens`` for a ``[batch]`` as one flat list of tokens, each row's after a ``ROW_MARK``.
+    """``text_to_tokens`` for a ``[batch]`` as one flat list of tokens, each row's followed by a ``ROW_MARK``.
 
     Returns ``(tokens, redo)``: the ``batch`` rows in order, each redo row empty there, then the
     redo rows again (``redo``, their indices, ``[k, 1]``) as the full path gives them. The fast
@@ -221,7 +221,7 @@ def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = 
 
     >>> tokens, redo = joined_tokens(tf.constant(["He's here.", "caf\u00e9 ok"]), TextConfig(), 64)
     >>> [t.decode("utf-8", "replace") for t in tokens.numpy().tolist()], redo.numpy().tolist()
-    (['\ufffd', 'he', "'s", 'here', '.', '\ufffd', '\ufffd', 'café', 'ok'], [[1]])
+    (['he', "'s", 'here', '.', '\ufffd', '\ufffd', 'café', 'ok', '\ufffd'], [[1]])
     """
     check_exportable(config)
     head, redo = fast_rows(text, config, max_tokens)
@@ -231,9 +231,8 @@ def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = 
     rows = tf.where(redo)
     fast = fast_path(tf.strings.reduce_join(head, separator=_ROW_SEP), config)
     full = full_path(tf.gather_nd(text, rows), config)
-    # the first mark only when there is a first row: an empty batch gives no row
-    first = tf.where(tf.size(text) > 0, ROW_MARK + b" ", b"")
-    joined = tf.strings.join([first, fast, tf.strings.reduce_join(tf.strings.join([_ROW_SEP, full]))])
+    last = tf.where(tf.size(text) > 0, _ROW_SEP, b"")  # the last row's mark; an empty batch has no row
+    joined = tf.strings.join([fast, last, tf.strings.reduce_join(tf.strings.join([full, _ROW_SEP]))])
     # the op under tf.strings.split, whose ragged rows (one here) would cost ops for nothing
     return tf.raw_ops.StringSplitV2(input=tf.reshape(joined, [1]), sep="").values, rows
 

@@ -17,7 +17,6 @@ from vocab import Vocabulary, load_stop_words
 __all__ = ["TextPreprocessor"]
 
 _VOCAB_ASSET = "vocabulary.txt"
-_ROW_MARK_ID = -2  # the vocabulary table's value for graph.ROW_MARK
 _HASHED_OOV = -1  # its value for out-of-vocabulary tokens when they are hashed to several OOV ids
 _LEMMA_ASSET = "lemmas.tsv"
 
@@ -93,9 +92,9 @@ class TextPreprocessor(keras.layers.Layer):
         first = 1 + vocabulary.num_oov_indices
         self._table = tf.lookup.StaticHashTable(
             tf.lookup.KeyValueTensorInitializer(
-                # graph.ROW_MARK (never a token of the vocabulary: not UTF-8) finds where rows start
+                # graph.ROW_MARK (never a token of the vocabulary: not UTF-8) gets the padding id
                 tf.constant(keys + [graph.ROW_MARK], tf.string),
-                tf.concat([tf.range(first, first + len(keys), dtype=tf.int64), [_ROW_MARK_ID]], axis=0),
+                tf.concat([tf.range(first, first + len(keys), dtype=tf.int64), [0]], axis=0),
             ),
             # one OOV id: the table answers it directly; several: _HASHED_OOV marks the tokens to hash
             default_value=1 if vocabulary.num_oov_indices == 1 else _HASHED_OOV,
@@ -159,7 +158,7 @@ class TextPreprocessor(keras.layers.Layer):
         return tokens
 
     def _lookup(self, tokens: tf.Tensor) -> tf.Tensor:
-        """Flat tokens -> ids (``graph.ROW_MARK`` -> ``_ROW_MARK_ID``)."""
+        """Flat tokens -> ids (``graph.ROW_MARK`` -> 0, the padding id)."""
         ids = self._table.lookup(tokens)
         if self.vocabulary.num_oov_indices > 1:
             oov = tf.strings.to_hash_bucket_fast(tokens, self.vocabulary.num_oov_indices) + 1
@@ -169,20 +168,19 @@ class TextPreprocessor(keras.layers.Layer):
     def _joined_ids(self, inputs: tf.Tensor) -> tf.Tensor:
         """``call`` without phrases, stop words or sequence tokens: the whole batch as one list of tokens.
 
-        ``graph.joined_tokens`` gives each row's tokens after a mark, then the rows that the full
-        path redid; the marks' positions are the row splits, and the redone rows' padded ids replace
-        those of their rows.
+        ``graph.joined_tokens`` gives each row's tokens and a mark, then the rows that the full path
+        redid. The mark's id is the padding id 0, so a row's mark is its first padding, or is cut
+        off with the tokens past ``max_length``; the marks' positions are the row splits. The redone
+        rows' padded ids then replace those of their rows.
         """
-        length = self.config.max_length
         tokens, redo = graph.joined_tokens(inputs, self.config, self.config.room)
         if self._lemma_table is not None:
             tokens = graph.lookup_or_keep(tokens, self._lemma_table)
         ids = self._lookup(tokens)
-        splits = tf.concat([tf.where(tf.equal(ids, _ROW_MARK_ID))[:, 0], tf.shape(ids, out_type=tf.int64)], axis=0)
-        # each row starts with its mark: one column more, then dropped
-        padded = tf.RaggedTensor.from_row_splits(ids, splits, validate=False).to_tensor(0, shape=[None, length + 1])[:, 1:]
-        batch = tf.shape(inputs)[0]
-        return tf.tensor_scatter_nd_update(padded[:batch], redo, padded[batch : batch + tf.shape(redo)[0]])
+        splits = tf.concat([[0], tf.reshape(tf.where(tf.equal(ids, 0)), [-1]) + 1], axis=0)
+        padded = tf.RaggedTensor.from_row_splits(ids, splits, validate=False).to_tensor(0, shape=[None, self.config.max_length])
+        rows, redone = tf.split(padded, tf.stack([tf.size(inputs), -1]))  # the batch's rows, then the redone ones
+        return tf.tensor_scatter_nd_update(rows, redo, redone)
 
     def call(self, inputs):
         if self._table is None:
