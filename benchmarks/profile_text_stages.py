@@ -80,11 +80,8 @@ def stages(tf, ours, peer):
     def head(t):
         return graph.fast_rows(t, config, config.room)[0]
 
-    def fast(t):
-        return graph.fast_path(head(t), config)
-
-    def separated(t):
-        return graph._separated(t, config, config.room)
+    def tokens(t):
+        return graph.joined_tokens(t, config, config.room)[0]
 
     def peer_text(t, strip=True):
         lower = tf.strings.lower(t)
@@ -102,13 +99,32 @@ def stages(tf, ours, peer):
         "TextPreprocessor": [
             ("input only", lambda t: t),
             ("+ head pass (RE2, per row)", head),
-            ("+ lowercase + separate (RE2)", fast),
-            ("+ full path for redo rows", separated),
-            ("+ whitespace split", lambda t: tf.strings.split(separated(t))),
-            ("+ vocabulary lookup", lambda t: table.lookup(tf.strings.split(separated(t)))),
-            ("whole layer (+ pad/truncate)", ours),
+            ("+ lowercase + separate, joined", lambda t: graph.joined_fast_path(head(t), config)),
+            ("+ full path for redo rows", lambda t: graph.joined_text(t, config, config.room)[0]),
+            ("+ whitespace split", tokens),
+            ("+ vocabulary lookup", lambda t: ours._lookup(tokens(t))),
+            ("whole layer (+ rows, pad, patch)", ours),
         ],
     }
+
+
+def staged_ids(tf, plan, ours, texts):
+    """Each layer's ids from its staged lookup, padded as the layer pads (they must be the layer's)."""
+    from pipeline.text import graph
+
+    config = ours.config
+    yield "TextVectorization", plan["TextVectorization"][-2][1](texts).to_tensor(shape=[None, config.max_length])
+    redo = graph.joined_tokens(texts, config, config.room)[1]
+    yield "TextPreprocessor", ours._padded(plan["TextPreprocessor"][-2][1](texts), redo, tf.size(texts))
+
+
+def tokens_looked_up(tf, value) -> int:
+    """The tokens in a split stage's output (ragged rows, or one flat list with a row mark per row)."""
+    from pipeline.text.graph import ROW_MARK
+
+    if hasattr(value, "flat_values"):
+        return int(tf.size(value.flat_values))
+    return int(tf.reduce_sum(tf.cast(tf.not_equal(value, ROW_MARK), tf.int32)))
 
 
 # The design without a head pass: each row is cut to CUT_BYTES (a cut row ends in NUL), lowercased and
@@ -202,9 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     # the staged lookups, padded, must be the layers' own ids, or this profiles something else
     # (TextVectorization numbers the vocabulary it was given as our table does, OOV = 1)
     sample = tf.constant(texts[: 4 * args.batch])
-    for name, layer in (("TextVectorization", peer), ("TextPreprocessor", ours)):
-        ids = plan[name][-2][1](sample).to_tensor(shape=[None, config.max_length])
-        print(f"{name}: staged prefixes give the layer's ids: {bool(tf.reduce_all(tf.equal(ids, layer(sample))))}")
+    layers = {"TextVectorization": peer, "TextPreprocessor": ours}
+    for name, ids in staged_ids(tf, plan, ours, sample):
+        print(f"{name}: staged prefixes give the layer's ids: {bool(tf.reduce_all(tf.equal(ids, layers[name](sample))))}")
     design = no_head_pass(tf, ours)
     same = all(bool(tf.reduce_all(tf.equal(design[-1][1](t), ours(t)))) for t in data)
     print(f"the design without a head pass gives the layer's ids on all {len(texts)} texts: {same}")
@@ -217,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # the tokens each lookup sees: the output of the "+ whitespace split" prefix
     split = {contender: dict(prefixes)["+ whitespace split"] for contender, prefixes in plan.items()}
-    tokens = {contender: sum(int(tf.size(fn(t).flat_values)) for t in data) for contender, fn in split.items()}
+    tokens = {contender: sum(tokens_looked_up(tf, fn(t)) for t in data) for contender, fn in split.items()}
     print(f"{len(texts)} texts, {words} words, batch {args.batch}, one thread; median CPU ms of {args.rounds} rounds")
     for contender, prefixes in plan.items():
         print(f"\n{contender} ({tokens[contender]} tokens looked up)")

@@ -13,7 +13,7 @@ from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replace
 
 __all__ = [
     "ROW_MARK", "check_exportable", "coerce_known_utf8", "coerce_utf8", "fast_path", "fast_rows", "full_path",
-    "joined_tokens", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
+    "joined_fast_path", "joined_text", "joined_tokens", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
 ]
 
 _P = patterns("re2")
@@ -210,18 +210,17 @@ ROW_MARK = b"\xff"
 _ROW_SEP = b" " + ROW_MARK + b" "
 
 
-def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
-    """``text_to_tokens`` for a ``[batch]`` as one flat list of tokens, each row's followed by a ``ROW_MARK``.
+def joined_fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """``fast_path`` on the heads joined into one string, a ``ROW_MARK`` between each two (one call of
+    each op per batch instead of one per row). Exact: no rule looks across an ASCII space."""
+    return fast_path(tf.strings.reduce_join(head, separator=_ROW_SEP), config)
 
-    Returns ``(tokens, redo)``: the ``batch`` rows in order, each redo row empty there, then the
-    redo rows again (``redo``, their indices, ``[k, 1]``) as the full path gives them. The fast
-    path's heads are joined into one string for the lowercasing, the separation and the split: one
-    call of each op per batch instead of one per row, and no ragged tokens to build. This is exact
-    because no rule looks across an ASCII space, and the mark is a token of its own between spaces.
 
-    >>> tokens, redo = joined_tokens(tf.constant(["He's here.", "caf\u00e9 ok"]), TextConfig(), 64)
-    >>> [t.decode("utf-8", "replace") for t in tokens.numpy().tolist()], redo.numpy().tolist()
-    (['he', "'s", 'here', '.', '\ufffd', '\ufffd', 'café', 'ok', '\ufffd'], [[1]])
+def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
+    """``(joined, redo)``: the batch normalised and separated as one string, each row followed by a mark.
+
+    ``joined`` holds the ``batch`` rows in order, each redo row empty there, then the redo rows again
+    (``redo``: their indices, ``[k, 1]``) as the full path gives them.
     """
     check_exportable(config)
     head, redo = fast_rows(text, config, max_tokens)
@@ -229,10 +228,25 @@ def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = 
         # fast_rows then lets every row through whole; a redo row may hold any byte, the mark too
         head = tf.where(redo, b"", head)
     rows = tf.where(redo)
-    fast = fast_path(tf.strings.reduce_join(head, separator=_ROW_SEP), config)
     full = full_path(tf.gather_nd(text, rows), config)
     last = tf.where(tf.size(text) > 0, _ROW_SEP, b"")  # the last row's mark; an empty batch has no row
-    joined = tf.strings.join([fast, last, tf.strings.reduce_join(tf.strings.join([full, _ROW_SEP]))])
+    joined = tf.strings.join([joined_fast_path(head, config), last, tf.strings.reduce_join(tf.strings.join([full, _ROW_SEP]))])
+    return joined, rows
+
+
+def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
+    """``text_to_tokens`` for a ``[batch]`` as one flat list of tokens, each row's followed by a ``ROW_MARK``.
+
+    Returns ``(tokens, redo)``: the ``batch`` rows in order, each redo row empty there, then the
+    redo rows again (``redo``, their indices, ``[k, 1]``) as the full path gives them. The fast
+    path's heads are lowercased, separated and split as one string (``joined_fast_path``), and no
+    ragged tokens are built: the marks tell where each row ends.
+
+    >>> tokens, redo = joined_tokens(tf.constant(["He's here.", "caf\u00e9 ok"]), TextConfig(), 64)
+    >>> [t.decode("utf-8", "replace") for t in tokens.numpy().tolist()], redo.numpy().tolist()
+    (['he', "'s", 'here', '.', '\ufffd', '\ufffd', 'café', 'ok', '\ufffd'], [[1]])
+    """
+    joined, rows = joined_text(text, config, max_tokens)
     # the op under tf.strings.split, whose ragged rows (one here) would cost ops for nothing
     return tf.raw_ops.StringSplitV2(input=tf.reshape(joined, [1]), sep="").values, rows
 

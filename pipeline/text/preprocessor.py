@@ -166,20 +166,24 @@ class TextPreprocessor(keras.layers.Layer):
         return ids
 
     def _joined_ids(self, inputs: tf.Tensor) -> tf.Tensor:
-        """``call`` without phrases, stop words or sequence tokens: the whole batch as one list of tokens.
-
-        ``graph.joined_tokens`` gives each row's tokens and a mark, then the rows that the full path
-        redid. The mark's id is the padding id 0, so a row's mark is its first padding, or is cut
-        off with the tokens past ``max_length``; the marks' positions are the row splits. The redone
-        rows' padded ids then replace those of their rows.
-        """
+        """``call`` without phrases, stop words or sequence tokens: the whole batch as one list of tokens
+        (``graph.joined_tokens``)."""
         tokens, redo = graph.joined_tokens(inputs, self.config, self.config.room)
         if self._lemma_table is not None:
             tokens = graph.lookup_or_keep(tokens, self._lemma_table)
-        ids = self._lookup(tokens)
+        return self._padded(self._lookup(tokens), redo, tf.size(inputs))
+
+    def _padded(self, ids: tf.Tensor, redo: tf.Tensor, batch: tf.Tensor) -> tf.Tensor:
+        """The ids of ``graph.joined_tokens`` -> ``[batch, max_length]``.
+
+        Each row's tokens end with a mark, whose id is the padding id 0: it is the row's first
+        padding, or is cut off with the ids past ``max_length``; the marks' positions are the row
+        splits. The ``batch`` rows come first, then the redone rows, whose ids replace those of
+        their rows (``redo``).
+        """
         splits = tf.concat([[0], tf.reshape(tf.where(tf.equal(ids, 0)), [-1]) + 1], axis=0)
         padded = tf.RaggedTensor.from_row_splits(ids, splits, validate=False).to_tensor(0, shape=[None, self.config.max_length])
-        rows, redone = tf.split(padded, tf.stack([tf.size(inputs), -1]))  # the batch's rows, then the redone ones
+        rows, redone = tf.split(padded, tf.stack([batch, -1]))
         return tf.tensor_scatter_nd_update(rows, redo, redone)
 
     def call(self, inputs):
