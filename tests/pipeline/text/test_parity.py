@@ -166,6 +166,22 @@ def test_parity_ids_fortunes_every_record(config, fortunes_records):
     assert sum(len(t) > config.max_length for t in tokenize(fortunes_records[:500], config)) > 10
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "ru", "cs", "zh"])
+def test_parity_ids_multilingual_fortunes_every_record(language, multilingual_records):
+    """Every row of these takes the full path, whose rows the layer appends to the batch's joined
+    text and then moves back into place: the ids must still be the Python twin's, row for row."""
+    from vocab import Vocabulary
+
+    records = multilingual_records[language]
+    config = TextConfig()
+    vocab = Vocabulary.build(tokenize(records[::3], config), max_size=5000)
+    python = encode(records, config, vocab)
+    disagreeing = [i for i, (p, g) in enumerate(zip(python, _graph_ids(config, vocab, records), strict=True)) if p != g]
+    assert not disagreeing, [records[i][:80] for i in disagreeing[:3]]
+    assert sum(row[-1] != 0 for row in python) > 100  # some rows fill max_length: the cut is exercised
+
+
 @pytest.fixture(scope="module")
 def piece_vocab():
     from vocab import Vocabulary

@@ -87,3 +87,32 @@ def test_preprocessor_many_oov_buckets_hash_like_string_lookup():
     ids = _layer(TextConfig(max_length=4), vocab)(tf.constant(["a b zebra quux"])).numpy()
     expected = vocab.lookup_layer()(tf.constant(["a", "b", "zebra", "quux"])).numpy()
     assert ids[0].tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("max_length", [5, 1200], ids=["head", "whole-rows"])
+def test_preprocessor_rows_holding_the_row_mark_byte_stay_in_place(max_length, vocab):
+    """The layer joins a batch with b"\\xff" between rows and finds the rows back from those marks;
+    raw rows may hold that byte (invalid UTF-8), alone or glued to text, and must not shift any row."""
+    import tensorflow as tf
+
+    from pipeline.text.graph import ROW_MARK
+
+    texts = [b"a " + ROW_MARK + b" b", ROW_MARK, b" " + ROW_MARK + b" " + ROW_MARK + b" ", b"He's here.", b"",
+             b"x" + ROW_MARK + b"y days", "\u00dcberm\u00e4\u00dfig \u6211".encode(), b"The mice were running."]
+    config = TextConfig(max_length=max_length)
+    ids = _layer(config, vocab)(tf.constant(texts)).numpy().tolist()
+    assert ids == encode(texts, config, vocab)
+    assert any(row[:2] == [vocab.token_id("he"), vocab.token_id("'s")] for row in ids)
+
+
+def test_preprocessor_empty_batch_and_lemmas_without_phrases(vocab):
+    import tensorflow as tf
+
+    layer = _layer(TextConfig(max_length=6), vocab)
+    assert layer(tf.constant([], tf.string)).numpy().shape == (0, 6)
+    assert layer(tf.constant([""])).numpy().tolist() == [[0] * 6]
+    config = TextConfig(max_length=6, lemmatize=True)  # lemmas, no phrases or stop words: the joined path
+    ids = _layer(config, vocab, lemma_table={"mice": "mouse", "running": "run", "were": "be"})(tf.constant(TEXTS))
+    expected = encode(TEXTS, config, vocab, lemma_table={"mice": "mouse", "running": "run", "were": "be"})
+    assert ids.numpy().tolist() == expected
+    assert vocab.token_id("mouse") in expected[1]
