@@ -12,8 +12,9 @@ from pipeline.text.config import ConfigError, TextConfig
 from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replacement
 
 __all__ = [
-    "ROW_MARK", "check_exportable", "coerce_known_utf8", "coerce_utf8", "fast_path", "fast_rows", "full_path",
-    "joined_fast_path", "joined_text", "joined_tokens", "lookup_or_keep", "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
+    "FULL_ROW_MARK", "ROW_MARK", "check_exportable", "coerce_known_utf8", "coerce_utf8", "fast_path", "fast_rows",
+    "full_path", "joined_fast_path", "joined_full_path", "joined_text", "joined_tokens", "lookup_or_keep",
+    "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
 ]
 
 _P = patterns("re2")
@@ -100,7 +101,11 @@ def _normalize_clean_ascii(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
 
 
 def _normalize_unicode(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    text = coerce_known_utf8(text)
+    return _normalize_known(coerce_known_utf8(text), config)
+
+
+def _normalize_known(text: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """The normalisation after ``coerce_known_utf8``: NFKC, spaces, controls, lowercase, accents."""
     if config.normalization == "nfkc":
         text = tf_text.normalize_utf8(text, "NFKC")
     text = _sub(_sub(text, "space"), "control")
@@ -203,11 +208,17 @@ def text_to_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None =
     return tf.strings.split(_separated(text, config, max_tokens))
 
 
-# The token that ends each row in ``joined_tokens``: a byte that no valid UTF-8 holds, so no row's
-# token can equal it (the fast path's rows are ASCII, the full path's valid UTF-8), and that no rule
-# matches (lowercasing and the ASCII passes leave it alone).
+# The token that ends each of the fast path's rows in ``joined_tokens``: a byte that no valid UTF-8
+# holds, so no row's token can equal it (the fast path's rows are ASCII, the full path's valid
+# UTF-8), and that no rule matches (lowercasing and the ASCII passes leave it alone).
 ROW_MARK = b"\xff"
 _ROW_SEP = b" " + ROW_MARK + b" "
+# The token that ends each of the full path's rows: U+FFFF, a noncharacter. The full path's steps
+# after ``coerce_known_utf8`` need valid UTF-8, and that step turns every U+FFFF of a row into
+# U+FFFD ("unassigned": it is Cn), so no row holds it after. NFKC, the lowercasing and the other
+# passes leave it alone, but for "separate", which cuts it out as a token between its spaces.
+FULL_ROW_MARK = "\uffff".encode("utf-8")
+_FULL_ROW_SEP = b" " + FULL_ROW_MARK + b" "
 
 
 def joined_fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
@@ -216,11 +227,26 @@ def joined_fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return fast_path(tf.strings.reduce_join(head, separator=_ROW_SEP), config)
 
 
+def joined_full_path(rows: tf.Tensor, config: TextConfig) -> tf.Tensor:
+    """``full_path`` on ``rows`` joined into one string, a ``FULL_ROW_MARK`` between each two: every
+    step after the UTF-8 repair runs once instead of once per row (on German, Russian or Chinese,
+    every row). Exact: no rule looks across an ASCII space, and no normalisation composes across
+    one (a space is a starter, neither cased nor case-ignorable)."""
+    joined = tf.strings.reduce_join(coerce_known_utf8(rows), separator=_FULL_ROW_SEP)
+    return _separate(_normalize_known(joined, config), config)
+
+
+def _last_mark(rows: tf.Tensor, separator: bytes) -> tf.Tensor:
+    """The mark after the last of ``rows`` joined with ``separator``; none if there is no row."""
+    return tf.where(tf.size(rows) > 0, separator, b"")
+
+
 def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
     """``(joined, redo)``: the batch normalised and separated as one string, each row followed by a mark.
 
-    ``joined`` holds the ``batch`` rows in order, each redo row empty there, then the redo rows again
-    (``redo``: their indices, ``[k, 1]``) as the full path gives them.
+    ``joined`` holds the ``batch`` rows in order, each redo row empty there and each row followed
+    by a ``ROW_MARK``, then the redo rows again (``redo``: their indices, ``[k, 1]``) as the full
+    path gives them, each followed by a ``FULL_ROW_MARK`` (``joined_full_path``).
     """
     check_exportable(config)
     head, redo = fast_rows(text, config, max_tokens)
@@ -228,23 +254,24 @@ def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = No
         # fast_rows then lets every row through whole; a redo row may hold any byte, the mark too
         head = tf.where(redo, b"", head)
     rows = tf.where(redo)
-    full = full_path(tf.gather_nd(text, rows), config)
-    last = tf.where(tf.size(text) > 0, _ROW_SEP, b"")  # the last row's mark; an empty batch has no row
-    joined = tf.strings.join([joined_fast_path(head, config), last, tf.strings.reduce_join(tf.strings.join([full, _ROW_SEP]))])
-    return joined, rows
+    full = joined_full_path(tf.gather_nd(text, rows), config)
+    fast = joined_fast_path(head, config)
+    return tf.strings.join([fast, _last_mark(text, _ROW_SEP), full, _last_mark(rows, _FULL_ROW_SEP)]), rows
 
 
 def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
-    """``text_to_tokens`` for a ``[batch]`` as one flat list of tokens, each row's followed by a ``ROW_MARK``.
+    """``text_to_tokens`` for a ``[batch]`` as one flat list of tokens, each row's followed by a mark.
 
-    Returns ``(tokens, redo)``: the ``batch`` rows in order, each redo row empty there, then the
-    redo rows again (``redo``, their indices, ``[k, 1]``) as the full path gives them. The fast
-    path's heads are lowercased, separated and split as one string (``joined_fast_path``), and no
-    ragged tokens are built: the marks tell where each row ends.
+    Returns ``(tokens, redo)``: the ``batch`` rows in order, each redo row empty there and followed
+    by a ``ROW_MARK``, then the redo rows again (``redo``, their indices, ``[k, 1]``) as the full
+    path gives them, each followed by a ``FULL_ROW_MARK``. Both paths run once per batch on one
+    string (``joined_fast_path``, ``joined_full_path``), and no ragged tokens are built: the marks
+    tell where each row ends.
 
     >>> tokens, redo = joined_tokens(tf.constant(["He's here.", "caf\u00e9 ok"]), TextConfig(), 64)
-    >>> [t.decode("utf-8", "replace") for t in tokens.numpy().tolist()], redo.numpy().tolist()
-    (['he', "'s", 'here', '.', '\ufffd', '\ufffd', 'café', 'ok', '\ufffd'], [[1]])
+    >>> marks = {ROW_MARK: "<row>", FULL_ROW_MARK: "<full row>"}
+    >>> [marks[t] if t in marks else t.decode() for t in tokens.numpy().tolist()], redo.numpy().tolist()
+    (['he', "'s", 'here', '.', '<row>', '<row>', 'café', 'ok', '<full row>'], [[1]])
     """
     joined, rows = joined_text(text, config, max_tokens)
     # the op under tf.strings.split, whose ragged rows (one here) would cost ops for nothing

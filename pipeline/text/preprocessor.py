@@ -88,14 +88,14 @@ class TextPreprocessor(keras.layers.Layer):
         if not isinstance(vocabulary, Vocabulary):
             vocabulary = Vocabulary.load(vocabulary)
         self.vocabulary = vocabulary
-        keys = [token.encode("utf-8") for token in vocabulary.tokens(include_specials=True)[1 + vocabulary.num_oov_indices :]]
         first = 1 + vocabulary.num_oov_indices
+        # the row marks of graph.joined_tokens get the padding id; no token can be one (graph.ROW_MARK
+        # is not UTF-8, graph.FULL_ROW_MARK becomes U+FFFD), so a vocabulary that holds it loses nothing
+        marks = (graph.ROW_MARK, graph.FULL_ROW_MARK)
+        ids = {token.encode("utf-8"): i for i, token in enumerate(vocabulary.tokens(include_specials=True)[first:], first)}
+        ids.update(dict.fromkeys(marks, 0))
         self._table = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(
-                # graph.ROW_MARK (never a token of the vocabulary: not UTF-8) gets the padding id
-                tf.constant(keys + [graph.ROW_MARK], tf.string),
-                tf.concat([tf.range(first, first + len(keys), dtype=tf.int64), [0]], axis=0),
-            ),
+            tf.lookup.KeyValueTensorInitializer(tf.constant(list(ids), tf.string), tf.constant(list(ids.values()), tf.int64)),
             # one OOV id: the table answers it directly; several: _HASHED_OOV marks the tokens to hash
             default_value=1 if vocabulary.num_oov_indices == 1 else _HASHED_OOV,
         )
@@ -158,7 +158,7 @@ class TextPreprocessor(keras.layers.Layer):
         return tokens
 
     def _lookup(self, tokens: tf.Tensor) -> tf.Tensor:
-        """Flat tokens -> ids (``graph.ROW_MARK`` -> 0, the padding id)."""
+        """Flat tokens -> ids (the row marks of ``graph.joined_tokens`` -> 0, the padding id)."""
         ids = self._table.lookup(tokens)
         if self.vocabulary.num_oov_indices > 1:
             oov = tf.strings.to_hash_bucket_fast(tokens, self.vocabulary.num_oov_indices) + 1

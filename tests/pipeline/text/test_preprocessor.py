@@ -91,14 +91,19 @@ def test_preprocessor_many_oov_buckets_hash_like_string_lookup():
 
 @pytest.mark.parametrize("max_length", [5, 1200], ids=["head", "whole-rows"])
 def test_preprocessor_rows_holding_the_row_mark_byte_stay_in_place(max_length, vocab):
-    """The layer joins a batch with b"\\xff" between rows and finds the rows back from those marks;
-    raw rows may hold that byte (invalid UTF-8), alone or glued to text, and must not shift any row."""
+    """The layer joins a batch with b"\\xff" between the fast path's rows and U+FFFF between the full
+    path's, and finds the rows back from those marks; raw rows may hold either (alone or glued to
+    text), and must not shift any row. The full path's rows are normalised together, so rows whose
+    normalisation depends on context (a leading combining mark, a final sigma, Hangul jamo that NFKC
+    composes, a clitic at the end) sit next to each other."""
     import tensorflow as tf
 
-    from pipeline.text.graph import ROW_MARK
+    from pipeline.text.graph import FULL_ROW_MARK, ROW_MARK
 
     texts = [b"a " + ROW_MARK + b" b", ROW_MARK, b" " + ROW_MARK + b" " + ROW_MARK + b" ", b"He's here.", b"",
-             b"x" + ROW_MARK + b"y days", "\u00dcberm\u00e4\u00dfig \u6211".encode(), b"The mice were running."]
+             b"x" + ROW_MARK + b"y days", "\u00dcberm\u00e4\u00dfig \u6211".encode(), b"The mice were running.",
+             FULL_ROW_MARK, b"a " + FULL_ROW_MARK + b" b\x07", "x\uffffy \u00e9".encode(), "\u0301e caf\u00e9".encode(),
+             "\u039f\u0394\u039f\u03a3".encode(), "\u03a3\u0391 \u1100".encode(), "\u1161 it's".encode(), "don't\x07".encode()]
     config = TextConfig(max_length=max_length)
     ids = _layer(config, vocab)(tf.constant(texts)).numpy().tolist()
     assert ids == encode(texts, config, vocab)
@@ -116,3 +121,13 @@ def test_preprocessor_empty_batch_and_lemmas_without_phrases(vocab):
     expected = encode(TEXTS, config, vocab, lemma_table={"mice": "mouse", "running": "run", "were": "be"})
     assert ids.numpy().tolist() == expected
     assert vocab.token_id("mouse") in expected[1]
+
+
+def test_preprocessor_vocabulary_holding_a_row_mark_keeps_its_other_ids():
+    """U+FFFF can never be a token (it becomes U+FFFD), so a vocabulary that lists it still works."""
+    import tensorflow as tf
+
+    vocab = Vocabulary(["a", "\uffff", "b"])
+    ids = _layer(TextConfig(max_length=4), vocab)(tf.constant(["a b \uffff c"])).numpy().tolist()
+    assert ids == encode(["a b \uffff c"], TextConfig(max_length=4), vocab)
+    assert ids[0][:2] == [vocab.token_id("a"), vocab.token_id("b")]
