@@ -228,17 +228,13 @@ def joined_fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
 
 
 def joined_full_path(rows: tf.Tensor, config: TextConfig) -> tf.Tensor:
-    """``full_path`` on ``rows`` joined into one string, a ``FULL_ROW_MARK`` between each two: every
+    """``full_path`` on ``rows`` joined into one string, a ``FULL_ROW_MARK`` after each: every
     step after the UTF-8 repair runs once instead of once per row (on German, Russian or Chinese,
     every row). Exact: no rule looks across an ASCII space, and no normalisation composes across
     one (a space is a starter, neither cased nor case-ignorable)."""
-    joined = tf.strings.reduce_join(coerce_known_utf8(rows), separator=_FULL_ROW_SEP)
-    return _separate(_normalize_known(joined, config), config)
-
-
-def _last_mark(rows: tf.Tensor, separator: bytes) -> tf.Tensor:
-    """The mark after the last of ``rows`` joined with ``separator``; none if there is no row."""
-    return tf.where(tf.size(rows) > 0, separator, b"")
+    # an empty string after the last row gives that row its mark, and no mark when there is no row
+    rows = tf.concat([coerce_known_utf8(rows), [b""]], axis=0)
+    return _separate(_normalize_known(tf.strings.reduce_join(rows, separator=_FULL_ROW_SEP), config), config)
 
 
 def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
@@ -256,7 +252,8 @@ def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = No
     rows = tf.where(redo)
     full = joined_full_path(tf.gather_nd(text, rows), config)
     fast = joined_fast_path(head, config)
-    return tf.strings.join([fast, _last_mark(text, _ROW_SEP), full, _last_mark(rows, _FULL_ROW_SEP)]), rows
+    last = tf.where(tf.size(text) > 0, _ROW_SEP, b"")  # the last row's mark; an empty batch has no row
+    return tf.strings.join([fast, last, full]), rows
 
 
 def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
