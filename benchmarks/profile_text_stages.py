@@ -120,11 +120,12 @@ def staged_ids(tf, plan, ours, texts):
 
 def tokens_looked_up(tf, value) -> int:
     """The tokens in a split stage's output (ragged rows, or one flat list with a row mark per row)."""
-    from pipeline.text.graph import ROW_MARK
+    from pipeline.text.graph import FULL_ROW_MARK, ROW_MARK
 
     if hasattr(value, "flat_values"):
         return int(tf.size(value.flat_values))
-    return int(tf.reduce_sum(tf.cast(tf.not_equal(value, ROW_MARK), tf.int32)))
+    marks = tf.logical_or(tf.equal(value, ROW_MARK), tf.equal(value, FULL_ROW_MARK))
+    return int(tf.reduce_sum(tf.cast(tf.logical_not(marks), tf.int32)))
 
 
 # The design without a head pass: each row is cut to CUT_BYTES (a cut row ends in NUL), lowercased and
