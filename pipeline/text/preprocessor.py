@@ -17,8 +17,8 @@ from vocab import Vocabulary, load_stop_words
 __all__ = ["TextPreprocessor"]
 
 _VOCAB_ASSET = "vocabulary.txt"
-_HASHED_OOV = -1  # its value for out-of-vocabulary tokens when they are hashed to several OOV ids
 _LEMMA_ASSET = "lemmas.tsv"
+_HASHED_OOV = -1  # the vocabulary table's answer for a token it lacks, when several OOV ids hash such tokens
 
 
 @keras.saving.register_keras_serializable(package="lexivision")
