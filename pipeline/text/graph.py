@@ -144,6 +144,11 @@ def _patch_rows(text: tf.Tensor, done: tf.Tensor, redo: tf.Tensor, slow_path) ->
     return tf.tensor_scatter_nd_update(done, rows, slow_path(tf.gather_nd(text, rows)))
 
 
+def _cuts_heads(max_tokens: int | None) -> bool:
+    """Whether ``fast_rows`` cuts rows to heads (and so gives a redo row an empty head)."""
+    return max_tokens is not None and max_tokens <= MAX_HEAD_CHUNKS
+
+
 def fast_rows(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:
     """The fast path's input: ``(head, redo)``, the part of each row it tokenises and the rows it cannot.
 
@@ -152,7 +157,7 @@ def fast_rows(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None
     (at most ``MAX_HEAD_CHUNKS``), the same RE2 pass also cuts each row to the head that holds its
     first ``max_tokens`` tokens (``rules.head_pattern``).
     """
-    if max_tokens is None or max_tokens > MAX_HEAD_CHUNKS:
+    if not _cuts_heads(max_tokens):
         check = _P["plain_ascii" if config.tokenizer == "default" else "clean_ascii"]
         return text, tf.logical_not(tf.strings.regex_full_match(text, check))
     rest = tf.strings.regex_replace(text, head_pattern(config.tokenizer, max_tokens), "", replace_global=False)
@@ -246,7 +251,7 @@ def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = No
     """
     check_exportable(config)
     head, redo = fast_rows(text, config, max_tokens)
-    if max_tokens is None or max_tokens > MAX_HEAD_CHUNKS:
+    if not _cuts_heads(max_tokens):
         # fast_rows then lets every row through whole; a redo row may hold any byte, the mark too
         head = tf.where(redo, b"", head)
     rows = tf.where(redo)
@@ -275,7 +280,7 @@ def joined_tokens(text: tf.Tensor, config: TextConfig, max_tokens: int | None = 
     return tf.raw_ops.StringSplitV2(input=tf.reshape(joined, [1]), sep="").values, rows
 
 
-def string_table(mapping: Mapping[str, str | int], default) -> tf.lookup.StaticHashTable:
+def string_table(mapping: Mapping[str | bytes, str | int], default) -> tf.lookup.StaticHashTable:
     """A static ``tf.lookup`` table from a Python mapping (string keys)."""
     keys = list(mapping)
     values = [mapping[k] for k in keys]

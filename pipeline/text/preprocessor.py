@@ -94,11 +94,8 @@ class TextPreprocessor(keras.layers.Layer):
         marks = (graph.ROW_MARK, graph.FULL_ROW_MARK)
         ids = {token.encode("utf-8"): i for i, token in enumerate(vocabulary.tokens(include_specials=True)[first:], first)}
         ids.update(dict.fromkeys(marks, 0))
-        self._table = tf.lookup.StaticHashTable(
-            tf.lookup.KeyValueTensorInitializer(tf.constant(list(ids), tf.string), tf.constant(list(ids.values()), tf.int64)),
-            # one OOV id: the table answers it directly; several: _HASHED_OOV marks the tokens to hash
-            default_value=1 if vocabulary.num_oov_indices == 1 else _HASHED_OOV,
-        )
+        # one OOV id: the table answers it directly; several: _HASHED_OOV marks the tokens to hash
+        self._table = graph.string_table(ids, default=1 if vocabulary.num_oov_indices == 1 else _HASHED_OOV)
 
     def set_lemma_table(self, table: Mapping[str, str]) -> None:
         """Use ``table`` (surface -> lemma) for lemmatisation."""
