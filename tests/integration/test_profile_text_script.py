@@ -68,3 +68,24 @@ def test_design_without_head_pass_matches_the_layer_on_corner_cases():
         differ += [raw[start + int(row)] for row in rows]
     assert differ == [], differ[:5]
     assert sum(b"\xff" in r for r in raw) > 100  # the invalid byte is in the sample
+
+
+def test_profile_passes_splits_each_contender_into_batch_and_pass_costs(capsys, fortunes_dir, monkeypatch):
+    from benchmarks import bench_text, profile_text_passes
+
+    monkeypatch.setattr(bench_text, "FORTUNES", fortunes_dir)
+    assert profile_text_passes.main(["--rows", "512", "--times", "2", "--rounds", "1", "--batch", "128"]) == 0
+    out = capsys.readouterr().out
+    assert "512 texts in 4 batches of 128, x1 and x2" in out, out
+    costs = dict(re.findall(r"^(\S+(?: \S+)?)\s+per batch\s+(-?\d+\.\d+) ms", out, re.M))
+    assert set(costs) == {"identity map", "TextVectorization", "TextPreprocessor"}, out
+    # the layers do real work in every batch; an identity map does next to none
+    assert float(costs["TextPreprocessor"]) > float(costs["identity map"]), out
+
+
+def test_profile_passes_rejects_a_single_pass():
+    from benchmarks import profile_text_passes
+
+    with pytest.raises(SystemExit) as exit_info:
+        profile_text_passes.main(["--times", "1"])
+    assert exit_info.value.code == 2
