@@ -254,9 +254,13 @@ def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = No
     if not _cuts_heads(max_tokens):
         # fast_rows then lets every row through whole; a redo row may hold any byte, the mark too
         head = tf.where(redo, b"", head)
-    rows = tf.where(redo)
-    full = joined_full_path(tf.gather_nd(text, rows), config)
     fast = joined_fast_path(head, config)
+    # The full path waits for the fast path: as one chain, each op runs inline on the thread that ran
+    # the one before, instead of the two branches being split across the pool that tf.data's other
+    # map calls keep busy (1-2 % less CPU time, BENCHMARKS.md, eleventh session of 2026-11-26).
+    with tf.control_dependencies([fast]):
+        rows = tf.where(redo)
+    full = joined_full_path(tf.gather_nd(text, rows), config)
     last = tf.where(tf.size(text) > 0, _ROW_SEP, b"")  # the last row's mark; an empty batch has no row
     return tf.strings.join([fast, last, full]), rows
 
