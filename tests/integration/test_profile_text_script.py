@@ -89,3 +89,42 @@ def test_profile_passes_rejects_a_single_pass():
     with pytest.raises(SystemExit) as exit_info:
         profile_text_passes.main(["--times", "1"])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.slow
+def test_profile_full_path_counts_redo_rows_by_reason_and_times_each_step(capsys, fortunes_dir, monkeypatch):
+    from benchmarks import bench_text, profile_full_path
+
+    monkeypatch.setattr(bench_text, "FORTUNES", fortunes_dir)
+    assert profile_full_path.main(["--times", "2", "--rounds", "1", "--batch", "512"]) == 0
+    out = capsys.readouterr().out
+    found = re.search(r"(\d+) en fortunes in (\d+) batches of 512: (\d+) rows to redo", out)
+    assert found, out
+    texts, batches, total = map(int, found.groups())
+    assert texts > 10_000 and batches == -(-texts // 512) and 50 < total < texts // 50, found.group()
+    reasons = dict(re.findall(r"^  (control character|outside ASCII|apostrophe beside _|other)\s+(\d+)$", out, re.M))
+    assert sum(map(int, reasons.values())) == total, reasons
+    assert int(reasons["control character"]) > total // 2, reasons  # the fortunes underlined with backspaces
+    for name in ("whole full path", "UTF-8 check and repair", *profile_full_path.STEP_NAMES):
+        assert re.search(rf"^  {re.escape(name)}\s+per batch\s+-?\d+\.\d us", out, re.M), name
+
+
+def test_profile_full_path_steps_give_the_full_path_and_reasons_are_named():
+    import tensorflow as tf
+    import tensorflow_text as tf_text
+
+    from benchmarks.profile_full_path import STEP_NAMES, _chain, path_steps, redo_reason
+    from pipeline.text import graph
+    from pipeline.text.config import TextConfig
+
+    rows = tf.constant([b"He\xe2\x80\x99s _\x08w_\x08o_\x08r_\x08d", "caf\u00e9 \u00bd ok, \u2163.".encode(), b"x\xc2\xa0y don't.",
+                        b"bad \xff byte", b"", b"\x1c\x07it's's"])
+    config = TextConfig()
+    joined = tf.strings.reduce_join(tf.concat([graph.coerce_known_utf8(rows), [b""]], 0), separator=graph._FULL_ROW_SEP)
+    steps = path_steps(tf, tf_text, graph, config)
+    assert tuple(steps) == STEP_NAMES
+    assert _chain(list(steps.values()))(joined).numpy() == graph.joined_full_path(rows, config).numpy()
+    with pytest.raises(ValueError, match="default config"):
+        path_steps(tf, tf_text, graph, TextConfig(lowercase=False))
+    assert [redo_reason(t, 64) for t in ("_\bw_\bo", "caf\u00e9", "it's's", "x_y don't", "a " * 70 + "\u00e9")] == [
+        "control character", "outside ASCII", "other", "apostrophe beside _", "other"]
