@@ -27,7 +27,7 @@ import functools
 import statistics
 
 from benchmarks.bench_text import corpus
-from benchmarks.profile_text_passes import _runner, split_costs
+from benchmarks.profile_text_passes import _runner, alternated_medians, split_costs
 from pipeline.corpus.fortunes import LANGUAGES
 
 _SPLIT = "\t\n\x0b\x0c\r "
@@ -115,11 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     runners["all steps", None] = _runner(tf, repeated_joined, _chain(list(steps.values())), 1)
     for name in steps:
         runners[name, None] = _runner(tf, repeated_joined, _chain([f for k, f in steps.items() if k != name]), 1)
-    cpu = {key: [] for key in runners}
-    for _ in range(args.rounds):  # alternated, so that the machine's drift hits all alike
-        for key, run in runners.items():
-            cpu[key].append(run())
-    median = {key: statistics.median(values) * 1e3 for key, values in cpu.items()}
+    median = alternated_medians(runners, args.rounds)
     print(f"CPU time (one thread, median of {args.rounds} rounds), split as in profile_text_passes: x1 against "
           f"x{args.times} passes' worth, less the same pipeline mapping nothing:")
     for name in ("whole full path", "UTF-8 check and repair"):

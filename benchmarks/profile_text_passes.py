@@ -41,6 +41,16 @@ def _runner(tf, data, fn, threads: int):
     return run
 
 
+def alternated_medians(runners: dict, rounds: int) -> dict:
+    """Each runner's median result over ``rounds`` rounds, times 1000 (seconds -> ms); the runners
+    take turns in every round, so that the machine's drift hits all alike."""
+    results = {key: [] for key in runners}
+    for _ in range(rounds):
+        for key, run in runners.items():
+            results[key].append(run())
+    return {key: statistics.median(values) * 1e3 for key, values in results.items()}
+
+
 def split_costs(once_ms: float, repeated_ms: float, batches: int, times: int) -> tuple[float, float]:
     """``(per batch, per pass)`` in ms from the times of one pass and of ``times`` passes' worth.
 
@@ -75,11 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     batches = -(-len(texts) // args.batch)
     runners = {(name, n): _runner(tf, data, fn, args.threads)
                for name, fn in contenders.items() for n, data in ((1, once), (args.times, repeated))}
-    times = {key: [] for key in runners}
-    for _ in range(args.rounds):  # alternated, so that the machine's drift hits all alike
-        for key, run in runners.items():
-            times[key].append(run())
-    median = {key: statistics.median(values) * 1e3 for key, values in times.items()}
+    median = alternated_medians(runners, args.rounds)
 
     print(f"{len(texts)} texts in {batches} batches of {args.batch}, x1 and x{args.times}, {args.threads} thread(s); "
           f"median CPU of {args.rounds} rounds")
