@@ -94,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     redo_rows = [tf.gather_nd(b, tf.where(graph.fast_rows(b, config, config.room)[1])) for b in batches]
     redo_texts = [t.decode("utf-8", "replace") for rows in redo_rows for t in rows.numpy().tolist()]
     reasons = collections.Counter(redo_reason(t, config.room) for t in redo_texts)
-    joined = [tf.strings.reduce_join(tf.concat([graph.coerce_known_utf8(r), [b""]], 0), separator=graph._FULL_ROW_SEP)
-              for r in redo_rows]
+    joined = [graph.join_known_rows(r) for r in redo_rows]
     n = len(batches)
     print(f"{len(texts)} {args.language} fortunes in {n} batches of {args.batch}: {len(redo_texts)} rows to redo "
           f"({len(redo_texts) / n:.2f} per batch, {statistics.mean(len(j.numpy()) for j in joined):.0f} bytes joined)")

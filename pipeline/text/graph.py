@@ -13,8 +13,8 @@ from pipeline.text.rules import MAX_HEAD_CHUNKS, head_pattern, patterns, replace
 
 __all__ = [
     "FULL_ROW_MARK", "ROW_MARK", "check_exportable", "coerce_known_utf8", "coerce_utf8", "fast_path", "fast_rows",
-    "full_path", "joined_fast_path", "joined_full_path", "joined_text", "joined_tokens", "lookup_or_keep",
-    "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
+    "full_path", "join_known_rows", "joined_fast_path", "joined_full_path", "joined_text", "joined_tokens",
+    "lookup_or_keep", "merge_phrases", "normalize", "split_tokens", "string_table", "text_to_tokens",
 ]
 
 _P = patterns("re2")
@@ -232,14 +232,19 @@ def joined_fast_path(head: tf.Tensor, config: TextConfig) -> tf.Tensor:
     return fast_path(tf.strings.reduce_join(head, separator=_ROW_SEP), config)
 
 
+def join_known_rows(rows: tf.Tensor) -> tf.Tensor:
+    """``rows`` after ``coerce_known_utf8``, joined into one string with a ``FULL_ROW_MARK`` after each."""
+    # an empty string after the last row gives that row its mark, and no mark when there is no row
+    rows = tf.concat([coerce_known_utf8(rows), [b""]], axis=0)
+    return tf.strings.reduce_join(rows, separator=_FULL_ROW_SEP)
+
+
 def joined_full_path(rows: tf.Tensor, config: TextConfig) -> tf.Tensor:
     """``full_path`` on ``rows`` joined into one string, a ``FULL_ROW_MARK`` after each: every
     step after the UTF-8 repair runs once instead of once per row (on German, Russian or Chinese,
     every row). Exact: no rule looks across an ASCII space, and no normalisation composes across
     one (a space is a starter, neither cased nor case-ignorable)."""
-    # an empty string after the last row gives that row its mark, and no mark when there is no row
-    rows = tf.concat([coerce_known_utf8(rows), [b""]], axis=0)
-    return _separate(_normalize_known(tf.strings.reduce_join(rows, separator=_FULL_ROW_SEP), config), config)
+    return _separate(_normalize_known(join_known_rows(rows), config), config)
 
 
 def joined_text(text: tf.Tensor, config: TextConfig, max_tokens: int | None = None) -> tuple[tf.Tensor, tf.Tensor]:

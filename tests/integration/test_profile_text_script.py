@@ -120,7 +120,7 @@ def test_profile_full_path_steps_give_the_full_path_and_reasons_are_named():
     rows = tf.constant([b"He\xe2\x80\x99s _\x08w_\x08o_\x08r_\x08d", "caf\u00e9 \u00bd ok, \u2163.".encode(), b"x\xc2\xa0y don't.",
                         b"bad \xff byte", b"", b"\x1c\x07it's's"])
     config = TextConfig()
-    joined = tf.strings.reduce_join(tf.concat([graph.coerce_known_utf8(rows), [b""]], 0), separator=graph._FULL_ROW_SEP)
+    joined = graph.join_known_rows(rows)
     steps = path_steps(tf, tf_text, graph, config)
     assert tuple(steps) == STEP_NAMES
     assert _chain(list(steps.values()))(joined).numpy() == graph.joined_full_path(rows, config).numpy()
@@ -128,3 +128,12 @@ def test_profile_full_path_steps_give_the_full_path_and_reasons_are_named():
         path_steps(tf, tf_text, graph, TextConfig(lowercase=False))
     assert [redo_reason(t, 64) for t in ("_\bw_\bo", "caf\u00e9", "it's's", "x_y don't", "a " * 70 + "\u00e9")] == [
         "control character", "outside ASCII", "other", "apostrophe beside _", "other"]
+
+
+def test_profile_full_path_rejects_a_single_pass(capsys):
+    from benchmarks import profile_full_path
+
+    with pytest.raises(SystemExit) as exit_info:
+        profile_full_path.main(["--times", "1"])
+    assert exit_info.value.code == 2
+    assert "--times must be >= 2" in capsys.readouterr().err
