@@ -1,11 +1,13 @@
 """Text preprocessing throughput, lexivision beside its peers, on fortunes repeated to >= N words.
 
     python -m benchmarks.bench_text [--words 4000000] [--batch 256] [--repeat 3] [--only graph|python]
-                                    [--language en|de|ru|cs|zh]
+                                    [--language en|de|ru|cs|zh] [--retrace]
 
 1. In-graph: ``TextPreprocessor`` (default config) vs ``keras.layers.TextVectorization``
    (lower_and_strip_punctuation + whitespace split + lookup, same vocabulary), both mapped
-   over the same batched ``tf.data`` pipeline.
+   over the same batched ``tf.data`` pipeline. Each pipeline is built once and drained once per
+   repeat, as a training loop drains it once per epoch: every pass builds the map function's
+   kernels again, but the function is traced once (``--retrace``: traced in every pass too).
 2. Python: ``pipeline.tokenize(workers=1|2)`` vs spaCy's tokenizer for the language
    (``spacy.blank("en")``, ...) via ``pipe`` in one process.
 Words are whitespace-separated words of the input, the same count for every contender.
@@ -43,19 +45,39 @@ def _timed(fn) -> float:
 
 
 def _timed_both(fn) -> tuple[float, float]:
-    """Wall-clock and CPU seconds (all threads of this process) of ``fn()``."""
+    """Wall-clock and CPU seconds (all threads of this process) of ``fn()``; what it returns is
+    released after the clocks stop (``drain``'s iterator)."""
     wall, cpu = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - wall, time.process_time() - cpu
+    result = fn()
+    times = time.perf_counter() - wall, time.process_time() - cpu
+    del result
+    return times
 
 
-def run_pipeline(data, fn) -> None:
-    """Map ``fn`` over the batches of ``data`` as a user's input pipeline would (parallel calls,
-    prefetch) and drain it."""
+def input_pipeline(data, fn):
+    """``fn`` mapped over the batches of ``data`` as a user's input pipeline maps it (parallel calls,
+    prefetch). Building it traces ``fn``: a user does that once, then iterates it once per epoch."""
     import tensorflow as tf
 
-    for _ in data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE):
+    return data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def drain(pipeline):
+    """One pass over ``pipeline`` (one epoch: a new iterator, so the map function's kernels are built again).
+
+    Returns the exhausted iterator, for the caller to release after timing the pass: with tf.data's
+    autotuning on, releasing one sometimes blocks for 0.1-0.6 s without using the CPU (waiting for
+    the autotuner's thread), whatever the map function; that is no part of the pass's work.
+    """
+    iterator = iter(pipeline)
+    for _ in iterator:
         pass
+    return iterator
+
+
+def run_pipeline(data, fn):
+    """Build the pipeline (tracing ``fn``) and drain it once; returns ``drain``'s iterator."""
+    return drain(input_pipeline(data, fn))
 
 
 def graph_contenders(texts: list[str]):
@@ -74,7 +96,10 @@ def graph_contenders(texts: list[str]):
     return config, vocab, peer
 
 
-def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3) -> dict[str, float]:
+def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3, retrace: bool = False) -> dict[str, float]:
+    """Each contender's input pipeline is built once and drained ``repeat`` times, as a user's training
+    loop drains it once per epoch; with ``retrace`` it is built (its map function traced) again in
+    every repeat, inside the timing, as this benchmark did before the twelfth session of 2026-11-26."""
     import tensorflow as tf
 
     from pipeline.text.preprocessor import TextPreprocessor
@@ -83,15 +108,20 @@ def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3) -> di
     ours = TextPreprocessor(config, vocab)
     data = tf.data.Dataset.from_tensor_slices(texts).batch(batch)
 
-    for layer in (ours, peer):  # warm up (tracing)
+    for layer in (ours, peer):  # warm up (the layers' first call builds them)
         for _ in data.take(2).map(layer):
             pass
+    if retrace:
+        runs = {name: lambda layer=layer: run_pipeline(data, layer) for name, layer in (("peer", peer), ("ours", ours))}
+    else:
+        pipelines = {"peer": input_pipeline(data, peer), "ours": input_pipeline(data, ours)}
+        runs = {name: lambda pipeline=pipeline: drain(pipeline) for name, pipeline in pipelines.items()}
     # Alternate the contenders; on a shared machine the CPU time this process spends is the
     # steadier measure (other users' load inflates wall time, not the work done per word).
     times = {"peer": [], "ours": []}
     for _ in range(repeat):
-        times["peer"].append(_timed_both(lambda: run_pipeline(data, peer)))
-        times["ours"].append(_timed_both(lambda: run_pipeline(data, ours)))
+        for name, run in runs.items():
+            times[name].append(_timed_both(run))
     wall = {k: min(t[0] for t in v) for k, v in times.items()}
     cpu = {k: statistics.median(t[1] for t in v) for k, v in times.items()}
     return {"TextVectorization words/s (best wall)": words / wall["peer"],
@@ -124,6 +154,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="graph runs per contender, alternated")
     parser.add_argument("--language", choices=tuple(LANGUAGES), default="en",
                         help="which Debian fortunes corpus (default: English)")
+    parser.add_argument("--retrace", action="store_true",
+                        help="build (trace) each graph pipeline again in every timed repeat (the method before 2026-11-26, "
+                             "twelfth session); by default each is built once and drained once per repeat, like epochs")
     args = parser.parse_args(argv)
     texts, words = corpus(args.words, args.language)
     print(f"{len(texts)} texts, {words} words ({args.language} fortunes repeated), cpus={os.cpu_count()}")
@@ -131,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.only != "graph":  # before TensorFlow is imported, so the pool can fork
         results.update(bench_python(texts, words, args.language))
     if args.only != "python":
-        results.update(bench_graph(texts, words, args.batch, args.repeat))
+        results.update(bench_graph(texts, words, args.batch, args.repeat, args.retrace))
     for name, value in results.items():
         print(f"{name:50s} {value:14,.2f}")
 

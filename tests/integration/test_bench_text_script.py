@@ -1,0 +1,53 @@
+"""benchmarks/bench_text.py: the in-graph comparison runs both ways and reports every figure."""
+
+from __future__ import annotations
+
+import re
+import weakref
+
+import pytest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("retrace", [False, True])
+def test_graph_benchmark_reports_both_contenders_and_their_ratios(capsys, fortunes_dir, monkeypatch, retrace):
+    from benchmarks import bench_text
+
+    monkeypatch.setattr(bench_text, "FORTUNES", fortunes_dir)
+
+    bench_text.main(["--only", "graph", "--words", "1", "--repeat", "1", *(["--retrace"] if retrace else [])])
+    out = capsys.readouterr().out
+    figures = dict(re.findall(r"^(.+?)\s{2,}([\d,]+\.\d\d)$", out, re.MULTILINE))
+    for contender in ("TextVectorization", "TextPreprocessor"):
+        assert float(figures[f"{contender} words/s (best wall)"].replace(",", "")) > 10_000, out
+        assert float(figures[f"{contender} words/CPU-s (median)"].replace(",", "")) > 10_000, out
+    for ratio in ("graph ratio, wall (ours / TextVectorization)", "graph ratio, CPU time (ours / TextVectorization)"):
+        assert 0.2 < float(figures[ratio]) < 5, out
+
+
+def test_drain_passes_over_every_batch_and_the_timer_releases_its_iterator():
+    import tensorflow as tf
+
+    from benchmarks.bench_text import _timed_both, drain, input_pipeline
+
+    seen = []
+    pipeline = input_pipeline(tf.data.Dataset.range(10).batch(3), lambda x: tf.py_function(
+        lambda v: seen.append(v.numpy().tolist()) or v, [x], tf.int64))
+    iterator = drain(pipeline)
+    assert sorted(seen) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    with pytest.raises(StopIteration):
+        next(iterator)
+
+    class Held:
+        pass
+
+    refs = []
+
+    def run():
+        held = Held()
+        refs.append(weakref.ref(held))
+        return held
+
+    wall, cpu = _timed_both(run)
+    assert wall >= 0 and cpu >= 0
+    assert refs[0]() is None  # released once timed, not kept alive by the timer
