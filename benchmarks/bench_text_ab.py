@@ -1,14 +1,13 @@
 """A/B of the in-graph text layer: ``preprocessor.py``, ``graph.py`` and ``rules.py`` at a git revision against the working tree.
 
     PYTHONPATH=. python -m benchmarks.bench_text_ab [--rev HEAD] [--words 4000000] [--repeat 5]
-                                                   [--one-thread] [--language en|de|ru|cs|zh]
+                                                   [--batch 256] [--one-thread] [--language en|de|ru|cs|zh]
 
 Both layers (A: the layer from ``git show REV:pipeline/text/preprocessor.py`` on that revision's
 ``graph.py`` and ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same
-``tf.data`` pipeline as in ``bench_text`` (default config, batch 256; each pipeline built once and
-drained once per repeat), alternated ``--repeat`` times in one process, so that the machine's
-drift hits all three alike. It first checks that A
-and B give the same ids on the first 20 batches (a difference is printed, not fatal: switching
+``tf.data`` pipeline as in ``bench_text`` (default config, batches of ``--batch``; each pipeline
+built once and drained once per repeat), alternated ``--repeat`` times in one process, so that the
+machine's drift hits all three alike. It first checks that A and B give the same ids on the first 20 batches (a difference is printed, not fatal: switching
 parts off to see what they cost is one use of this script).
 
 ``--one-thread`` runs each contender as ``profile_text_stages`` runs a stage: over cached batches,
@@ -58,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rev", default="HEAD", help="git revision of layer A")
     parser.add_argument("--words", type=int, default=4_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--one-thread", action="store_true", help="cached batches, one thread, CPU time only")
     parser.add_argument("--language", choices=tuple(LANGUAGES), default="en",
                         help="which Debian fortunes corpus (default: English)")
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         contenders[name] = tf.function(lambda t, layer=layer: layer(t)).get_concrete_function(
             tf.TensorSpec([None], tf.string))
     contenders["TextVectorization"] = peer
-    data = tf.data.Dataset.from_tensor_slices(texts).batch(256)
+    data = tf.data.Dataset.from_tensor_slices(texts).batch(args.batch)
 
     first = [[x.numpy() for x in data.take(20).map(contenders[k])] for k in ("A", "B")]
     same = all((a == b).all() for a, b in zip(*first))
