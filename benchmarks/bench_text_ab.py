@@ -7,8 +7,9 @@ Both layers (A: the layer from ``git show REV:pipeline/text/preprocessor.py`` on
 ``graph.py`` and ``rules.py``; B: the working tree's) and Keras ``TextVectorization`` run in the same
 ``tf.data`` pipeline as in ``bench_text`` (default config, batches of ``--batch``; each pipeline
 built once and drained once per repeat), alternated ``--repeat`` times in one process, so that the
-machine's drift hits all three alike. It first checks that A and B give the same ids on the first 20 batches (a difference is printed, not fatal: switching
-parts off to see what they cost is one use of this script).
+machine's drift hits all three alike. It first checks that A and B give the same ids on the first
+20 batches (a difference is printed, not fatal: switching parts off to see what they cost is one
+use of this script).
 
 ``--one-thread`` runs each contender as ``profile_text_stages`` runs a stage: over cached batches,
 on one private thread, reduced in C++ to one number, timed in CPU seconds. It measures the graph's
