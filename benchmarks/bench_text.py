@@ -1,7 +1,7 @@
 """Text preprocessing throughput, lexivision beside its peers, on fortunes repeated to >= N words.
 
     python -m benchmarks.bench_text [--words 4000000] [--batch 256] [--repeat 3] [--only graph|python]
-                                    [--language en|de|ru|cs|zh] [--retrace]
+                                    [--language en|de|ru|cs|zh] [--retrace] [--rebatch N]
 
 1. In-graph: ``TextPreprocessor`` (default config) vs ``keras.layers.TextVectorization``
    (lower_and_strip_punctuation + whitespace split + lookup, same vocabulary), both mapped
@@ -54,12 +54,14 @@ def _timed_both(fn) -> tuple[float, float]:
     return times
 
 
-def input_pipeline(data, fn):
+def input_pipeline(data, fn, rebatch: int | None = None):
     """``fn`` mapped over the batches of ``data`` as a user's input pipeline maps it (parallel calls,
-    prefetch). Building it traces ``fn``: a user does that once, then iterates it once per epoch."""
+    prefetch), then cut into batches of ``rebatch`` rows if given. Building it traces ``fn``: a user
+    does that once, then iterates it once per epoch."""
     import tensorflow as tf
 
-    return data.map(fn, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    mapped = data.map(fn, num_parallel_calls=tf.data.AUTOTUNE)
+    return (mapped if rebatch is None else mapped.rebatch(rebatch)).prefetch(tf.data.AUTOTUNE)
 
 
 def drain(pipeline):
@@ -75,9 +77,9 @@ def drain(pipeline):
     return iterator
 
 
-def run_pipeline(data, fn):
+def run_pipeline(data, fn, rebatch: int | None = None):
     """Build the pipeline (tracing ``fn``) and drain it once; returns ``drain``'s iterator."""
-    return drain(input_pipeline(data, fn))
+    return drain(input_pipeline(data, fn, rebatch))
 
 
 def graph_contenders(texts: list[str]):
@@ -96,10 +98,13 @@ def graph_contenders(texts: list[str]):
     return config, vocab, peer
 
 
-def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3, retrace: bool = False) -> dict[str, float]:
+def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3, retrace: bool = False,
+                rebatch: int | None = None) -> dict[str, float]:
     """Each contender's input pipeline is built once and drained ``repeat`` times, as a user's training
     loop drains it once per epoch; with ``retrace`` it is built (its map function traced) again in
-    every repeat, inside the timing, as this benchmark did before the twelfth session of 2026-11-26."""
+    every repeat, inside the timing, as this benchmark did before the twelfth session of 2026-11-26.
+    ``rebatch``: both contenders map over batches of ``batch`` rows, then the pipeline cuts them into
+    batches of ``rebatch`` (the way to feed small training batches)."""
     import tensorflow as tf
 
     from pipeline.text.preprocessor import TextPreprocessor
@@ -112,9 +117,9 @@ def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3, retra
         for _ in data.take(2).map(layer):
             pass
     if retrace:
-        runs = {name: lambda layer=layer: run_pipeline(data, layer) for name, layer in (("peer", peer), ("ours", ours))}
+        runs = {name: lambda layer=layer: run_pipeline(data, layer, rebatch) for name, layer in (("peer", peer), ("ours", ours))}
     else:
-        pipelines = {"peer": input_pipeline(data, peer), "ours": input_pipeline(data, ours)}
+        pipelines = {"peer": input_pipeline(data, peer, rebatch), "ours": input_pipeline(data, ours, rebatch)}
         runs = {name: lambda pipeline=pipeline: drain(pipeline) for name, pipeline in pipelines.items()}
     # Alternate the contenders; on a shared machine the CPU time this process spends is the
     # steadier measure (other users' load inflates wall time, not the work done per word).
@@ -154,17 +159,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="graph runs per contender, alternated")
     parser.add_argument("--language", choices=tuple(LANGUAGES), default="en",
                         help="which Debian fortunes corpus (default: English)")
+    parser.add_argument("--rebatch", type=int, help="cut the mapped batches of --batch rows into batches of N rows")
     parser.add_argument("--retrace", action="store_true",
                         help="build (trace) each graph pipeline again in every timed repeat (the method before 2026-11-26, "
                              "twelfth session); by default each is built once and drained once per repeat, like epochs")
     args = parser.parse_args(argv)
+    for option in ("batch", "rebatch"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            parser.error(f"--{option} must be a positive number of rows. Received: {value}")
     texts, words = corpus(args.words, args.language)
     print(f"{len(texts)} texts, {words} words ({args.language} fortunes repeated), cpus={os.cpu_count()}")
     results = {}
     if args.only != "graph":  # before TensorFlow is imported, so the pool can fork
         results.update(bench_python(texts, words, args.language))
     if args.only != "python":
-        results.update(bench_graph(texts, words, args.batch, args.repeat, args.retrace))
+        results.update(bench_graph(texts, words, args.batch, args.repeat, args.retrace, args.rebatch))
     for name, value in results.items():
         print(f"{name:50s} {value:14,.2f}")
 
