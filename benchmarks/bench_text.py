@@ -38,6 +38,15 @@ def corpus(min_words: int, language: str = "en") -> tuple[list[str], int]:
     return records * reps, words * reps
 
 
+def check_row_counts(parser: argparse.ArgumentParser, args: argparse.Namespace, *options: str) -> None:
+    """Exit through ``parser.error`` (one line, status 2) if an option among ``options`` that was given
+    is not a positive number of rows."""
+    for option in options:
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            parser.error(f"--{option} must be a positive number of rows. Received: {value}")
+
+
 def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -117,7 +126,8 @@ def bench_graph(texts: list[str], words: int, batch: int, repeat: int = 3, retra
         for _ in data.take(2).map(layer):
             pass
     if retrace:
-        runs = {name: lambda layer=layer: run_pipeline(data, layer, rebatch) for name, layer in (("peer", peer), ("ours", ours))}
+        runs = {name: lambda layer=layer: run_pipeline(data, layer, rebatch)
+                for name, layer in (("peer", peer), ("ours", ours))}
     else:
         pipelines = {"peer": input_pipeline(data, peer, rebatch), "ours": input_pipeline(data, ours, rebatch)}
         runs = {name: lambda pipeline=pipeline: drain(pipeline) for name, pipeline in pipelines.items()}
@@ -164,10 +174,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="build (trace) each graph pipeline again in every timed repeat (the method before 2026-11-26, "
                              "twelfth session); by default each is built once and drained once per repeat, like epochs")
     args = parser.parse_args(argv)
-    for option in ("batch", "rebatch"):
-        value = getattr(args, option)
-        if value is not None and value < 1:
-            parser.error(f"--{option} must be a positive number of rows. Received: {value}")
+    check_row_counts(parser, args, "batch", "rebatch")
     texts, words = corpus(args.words, args.language)
     print(f"{len(texts)} texts, {words} words ({args.language} fortunes repeated), cpus={os.cpu_count()}")
     results = {}

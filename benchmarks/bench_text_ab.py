@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_text import _timed_both, corpus, drain, graph_contenders, input_pipeline
+from benchmarks.bench_text import _timed_both, check_row_counts, corpus, drain, graph_contenders, input_pipeline
 from pipeline.corpus.fortunes import LANGUAGES
 
 
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=tuple(LANGUAGES), default="en",
                         help="which Debian fortunes corpus (default: English)")
     args = parser.parse_args(argv)
+    check_row_counts(parser, args, "batch")
 
     import tensorflow as tf
 

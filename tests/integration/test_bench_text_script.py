@@ -25,12 +25,14 @@ def test_graph_benchmark_reports_both_contenders_and_their_ratios(capsys, fortun
         assert 0.2 < float(figures[ratio]) < 5, out
 
 
-@pytest.mark.parametrize("option", ["--batch", "--rebatch"])
-def test_a_batch_size_below_one_is_refused_with_the_option_named(capsys, option):
-    from benchmarks import bench_text
+@pytest.mark.parametrize(("script", "option"), [("bench_text", "--batch"), ("bench_text", "--rebatch"),
+                                                 ("bench_text_ab", "--batch")])
+def test_a_batch_size_below_one_is_refused_with_the_option_named(capsys, script, option):
+    import importlib
 
+    main = importlib.import_module(f"benchmarks.{script}").main
     with pytest.raises(SystemExit) as exit_info:
-        bench_text.main(["--only", "graph", option, "0"])
+        main([option, "0"])
     assert exit_info.value.code == 2
     assert f"{option} must be a positive number of rows. Received: 0" in capsys.readouterr().err
 
